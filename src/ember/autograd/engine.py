@@ -1,0 +1,252 @@
+"""The backward walk: a topological pass over the graph, with no recursion.
+
+Gradients are summed per (node, output) in a dict; broadcasting and dtype are undone here,
+once, so ops never reduce their own gradients. Backward runs under ``no_grad`` unless
+``create_graph=True``, in which case every backward op is recorded (double backward).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .._tensor import Tensor, _make
+from . import graph
+from .graph import AccumulateGrad, _edge
+from .grad_mode import _state
+
+__all__ = ["run_backward"]
+
+
+def run_backward(roots, grad_roots, retain_graph: bool, create_graph: bool,
+                 inputs=None, accumulate: bool = True, allow_unused: bool = True):
+    """Propagate ``grad_roots`` from tensors ``roots`` back through the graph.
+
+    With ``accumulate`` the leaves' ``.grad`` (and retain_grad tensors) are updated, restricted
+    to ``inputs`` when given. Returns the gradients of ``inputs`` (``autograd.grad``) or None.
+    """
+    root_edges = []
+    for t in roots:
+        edge = _edge(t)
+        if edge[0] is None:
+            raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
+        root_edges.append(edge)
+
+    # Targets whose gradient is captured: (node, output_nr) -> position in inputs.
+    targets = {}
+    if inputs is not None:
+        for i, t in enumerate(inputs):
+            if not t._requires_grad:
+                raise RuntimeError(f"One of the differentiated Tensors does not require grad")
+            targets[_edge(t)] = i
+
+    deps, useful = _dependencies(root_edges, targets if inputs is not None else None)
+    buffers = {}
+    for (node, nr), g in zip(root_edges, grad_roots):
+        _add(buffers, node, nr, g)
+
+    captured = [None] * (len(inputs) if inputs is not None else 0)
+    prev = _state.enabled
+    _state.enabled = create_graph
+    try:
+        ready = list(dict.fromkeys(n for n, _ in root_edges if deps.get(n, 0) == 0))
+        while ready:
+            node = ready.pop()
+            gys = buffers.pop(node, None)
+            if gys is not None:
+                gys = _run_pre_hooks(node, gys)
+                if targets:
+                    for nr, g in enumerate(gys):
+                        pos = targets.get((node, nr))
+                        if pos is not None:
+                            captured[pos] = g
+            if node.__class__ is AccumulateGrad:
+                if gys is not None and accumulate and (inputs is None or (node, 0) in targets):
+                    _accumulate(node.variable, gys[0], create_graph)
+                continue
+            gxs = ()
+            # Skip the backward when no gradient arrived or nothing below leads to an input.
+            if gys is not None and (useful is None or node in useful):
+                gxs = _call_backward(node, gys, create_graph)
+                if not retain_graph:
+                    node._release()
+            for i, (nxt, nr) in enumerate(node.next_functions):
+                if nxt is None:
+                    continue
+                gx = gxs[i] if i < len(gxs) else None
+                if gx is not None:
+                    _add(buffers, nxt, nr, _fit(gx, node, i))
+                left = deps[nxt] - 1
+                deps[nxt] = left
+                if left == 0:
+                    ready.append(nxt)
+    finally:
+        _state.enabled = prev
+
+    if inputs is not None and not accumulate:
+        for i, g in enumerate(captured):
+            if g is None and not allow_unused:
+                raise RuntimeError(
+                    "One of the differentiated Tensors appears to not have been used in the graph. "
+                    "Set allow_unused=True if this is the desired behavior.")
+        return tuple(captured)
+    return None
+
+
+def _dependencies(root_edges, targets):
+    """Count each node's incoming edges; with targets, also find the nodes that lead to one."""
+    deps = {}
+    seen = set()
+    stack = [n for n, _ in root_edges]
+    children = {}
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for nxt, _ in node.next_functions:
+            if nxt is None:
+                continue
+            deps[nxt] = deps.get(nxt, 0) + 1
+            if nxt not in seen:
+                stack.append(nxt)
+    if targets is None:
+        return deps, None
+    # Nodes from which a target is reachable (iterative post-order).
+    target_nodes = {n for n, _ in targets}
+    useful = set()
+    visited = set()
+    stack = [(n, False) for n, _ in root_edges]
+    while stack:
+        node, expanded = stack.pop()
+        if expanded:
+            if node in target_nodes or any(n in useful for n, _ in node.next_functions if n is not None):
+                useful.add(node)
+            continue
+        if node in visited:
+            continue
+        visited.add(node)
+        stack.append((node, True))
+        for nxt, _ in node.next_functions:
+            if nxt is not None and nxt not in visited:
+                stack.append((nxt, False))
+    return deps, useful
+
+
+def _add(buffers, node, nr, g):
+    slot = buffers.get(node)
+    if slot is None:
+        slot = buffers[node] = [None] * node._n_outputs
+    prev = slot[nr]
+    slot[nr] = g if prev is None else prev + g
+
+
+def _run_pre_hooks(node, gys):
+    if node._out_hooks:
+        gys = list(gys)
+        for nr, hooks in node._out_hooks.items():
+            if gys[nr] is None:
+                continue
+            for hook in list(hooks.values()):
+                new = hook(gys[nr])
+                if new is not None:
+                    gys[nr] = new
+    if node._pre_hooks:
+        for hook in list(node._pre_hooks.values()):
+            new = hook(tuple(gys))
+            if new is not None:
+                gys = list(new)
+    if node._retained:
+        for nr, ref in node._retained.items():
+            t = ref()
+            if t is not None and gys[nr] is not None:
+                g = gys[nr] if _state.enabled else gys[nr].detach()
+                t._grad = g if t._grad is None else t._grad + g
+    return gys
+
+
+def _call_backward(node, gys, create_graph):
+    if create_graph and node.once_differentiable:
+        for g in gys:
+            if g is not None and g._requires_grad:
+                raise RuntimeError(
+                    f"{type(node).__name__} is not differentiable twice: its backward is "
+                    "implemented once-differentiable. Use create_graph=False, or write the op from "
+                    "differentiable primitives.")
+    if node._n_outputs > 1:
+        gys = [g if g is not None else _make(np.zeros(shape, dtype))
+               for g, (shape, dtype) in zip(gys, node._output_meta)]
+    gxs = node.backward(*gys)
+    if gxs.__class__ is not tuple:
+        gxs = (gxs,)
+    if node._hooks:
+        for hook in list(node._hooks.values()):
+            new = hook(gxs, tuple(gys))
+            if new is not None:
+                gxs = tuple(new)
+    if graph._anomaly[0]:
+        _anomaly_check_backward(node, gxs)
+    return gxs
+
+
+def _fit(gx, node, i):
+    """Make gradient ``gx`` match input ``i``'s shape (undoing broadcasting) and dtype."""
+    shape, dtype = node._input_meta[i]
+    if not isinstance(gx, Tensor):
+        raise TypeError(f"{type(node).__name__}.backward returned {type(gx).__name__} for input {i}; "
+                        "expected a Tensor or None")
+    gshape = gx._data.shape
+    if gshape != shape:
+        gx = _sum_to(gx, shape, node, i)
+    if gx._data.dtype != dtype:
+        gx = gx.to(graph_dtype(dtype))
+    return gx
+
+
+def graph_dtype(np_dtype):
+    from .._dtype import from_numpy_dtype
+    return from_numpy_dtype(np_dtype)
+
+
+def _sum_to(g: Tensor, shape, node, i) -> Tensor:
+    gshape = g._data.shape
+    lead = len(gshape) - len(shape)
+    ok = lead >= 0 and all(s == 1 or s == gs for s, gs in zip(shape, gshape[lead:]))
+    if not ok:
+        if int(np.prod(gshape)) == int(np.prod(shape)) and len(shape) == 0:
+            return g.reshape(shape)
+        raise RuntimeError(f"Function {type(node).__name__} returned an invalid gradient at index {i} "
+                           f"- got {list(gshape)} but expected shape compatible with {list(shape)}")
+    dims = tuple(range(lead)) + tuple(lead + k for k, s in enumerate(shape)
+                                      if s == 1 and gshape[lead + k] != 1)
+    if dims:
+        g = g.sum(dim=dims, keepdim=True)
+    if lead:
+        g = g.reshape(shape)
+    return g
+
+
+def _accumulate(var: Tensor, g: Tensor, create_graph: bool) -> None:
+    if var._backward_hooks:
+        for hook in list(var._backward_hooks.values()):
+            new = hook(g)
+            if new is not None:
+                g = new
+    if not create_graph:
+        g = g.detach() if g._requires_grad else g
+    old = var._grad
+    if old is None:
+        # Own the buffer: a gradient that aliases another tensor (e.g. the seed) must not be
+        # modified later by in-place accumulation or zero_().
+        var._grad = g if create_graph else _make(np.array(g._data, copy=True))
+    elif create_graph or old._requires_grad:
+        var._grad = old + g
+    else:
+        old._data += g._data
+        old._bump_version()
+
+
+def _anomaly_check_backward(node, gxs):
+    for k, g in enumerate(gxs):
+        if g is not None and g._data.dtype.kind == "f" and not np.all(np.isfinite(g._data)):
+            trace = "".join(node._trace) if node._trace else "(no forward trace recorded)"
+            raise RuntimeError(f"Function '{type(node).__name__}' returned nan values in its "
+                               f"{k}th output. The forward call that created it:\n{trace}")
