@@ -263,7 +263,8 @@ class Tensor:
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Accumulate d(self)/d(leaf) into the ``.grad`` of every leaf that requires grad."""
         from .autograd import backward
-        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+        backward((self,), None if gradient is None else (gradient,), retain_graph, create_graph,
+                 inputs=inputs)
 
     def detach(self) -> "Tensor":
         return _view_of(self, self._data)

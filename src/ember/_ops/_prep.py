@@ -28,7 +28,17 @@ def as_tensor_arg(x, op: str, like: Tensor | None = None) -> Tensor:
 
 def binary_operands(a, b, op: str):
     """Promote ``a`` (a Tensor) and ``b`` to one dtype as PyTorch does; returns two Tensors."""
-    if b.__class__ is Tensor or isinstance(b, Tensor):
+    cls = b.__class__
+    if cls is float or cls is int or cls is bool:
+        # A Python number never changes a tensor's dtype within its category (int8 + 1000 stays
+        # int8, float16 * 2.5 stays float16); a higher category gives the default dtype.
+        dt = a._data.dtype
+        kind = dt.kind
+        if cls is bool or kind == "f" or (cls is int and kind != "b"):
+            return a, _make(np.array(b, dt))
+        rt = _dtype.get_default_dtype() if cls is float else _dtype.int64
+        return a.to(rt), _make(np.array(b, rt.np))
+    if cls is Tensor or isinstance(b, Tensor):
         da, db = a._data.dtype, b._data.dtype
         if da is db or da == db:
             return a, b

@@ -31,6 +31,9 @@ def _dims(dim, ndim: int):
     return tuple(sorted(dims)) if dims else tuple(range(ndim))
 
 
+_add_reduce = np.add.reduce  # np.sum's Python wrapper costs more than the sum of 10 floats
+
+
 def _expand_back(gy: Tensor, shape, axes, keepdim: bool) -> Tensor:
     """Broadcast a reduced gradient back over the reduced axes."""
     if not keepdim:
@@ -46,10 +49,10 @@ class SumBackward0(Node):
 
     def forward(self, x, dtype=None):
         self.shape = x.shape
-        return np.sum(x, dtype=dtype)
+        return _add_reduce(x, None, dtype=dtype)
 
     def backward(self, gy):
-        return gy.expand(self.shape)
+        return apply(ExpandBackward0, gy, shape=self.shape)
 
 
 class SumBackward1(Node):
@@ -57,7 +60,7 @@ class SumBackward1(Node):
 
     def forward(self, x, axes=(), keepdim=False, dtype=None):
         self.shape, self.axes, self.keepdim = x.shape, axes, keepdim
-        return np.sum(x, axis=axes, keepdims=keepdim, dtype=dtype)
+        return _add_reduce(x, axes, dtype=dtype, keepdims=keepdim)
 
     def backward(self, gy):
         return _expand_back(gy, self.shape, self.axes, self.keepdim)
@@ -84,10 +87,12 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):
 class MeanBackward0(Node):
     def forward(self, x, dtype=None):
         self.shape, self.n = x.shape, x.size
-        return np.mean(x, dtype=dtype)
+        if dtype is not None:
+            x = x.astype(dtype)
+        return _add_reduce(x, None) / x.dtype.type(x.size)
 
     def backward(self, gy):
-        return (gy / self.n).expand(self.shape)
+        return apply(ExpandBackward0, gy / self.n, shape=self.shape)
 
 
 class MeanBackward1(Node):
@@ -97,8 +102,9 @@ class MeanBackward1(Node):
         for a in axes:
             n *= x.shape[a]
         self.n = n
-        out = np.mean(x, axis=axes, keepdims=keepdim, dtype=dtype)
-        return out
+        if dtype is not None:
+            x = x.astype(dtype)
+        return _add_reduce(x, axes, keepdims=keepdim) / x.dtype.type(n)
 
     def backward(self, gy):
         return _expand_back(gy / self.n, self.shape, self.axes, self.keepdim)
@@ -383,5 +389,5 @@ import builtins as _builtins  # noqa: E402
 
 builtin_max = _builtins.max
 
-from .shape import cat, stack  # noqa: E402  (shape imports nothing from here at load time)
+from .shape import ExpandBackward0, cat, stack  # noqa: E402  (shape imports nothing from here at load time)
 from .elementwise import where  # noqa: E402

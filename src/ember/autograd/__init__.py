@@ -1,7 +1,9 @@
 """ember.autograd: reverse-mode automatic differentiation on a dynamic graph."""
 from __future__ import annotations
 
-from .._tensor import Tensor
+import numpy as np
+
+from .._tensor import Tensor, _make
 from .grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled,
                         no_grad, set_grad_enabled)
 from .engine import run_backward
@@ -12,15 +14,14 @@ __all__ = ["backward", "grad", "Variable", "no_grad", "enable_grad", "set_grad_e
 
 
 def _as_tuple(x):
-    if x is None:
-        return None
+    if x is None or x.__class__ is tuple:
+        return x
     if isinstance(x, Tensor):
         return (x,)
     return tuple(x)
 
 
 def _make_grads(outputs, grad_outputs):
-    from .._creation import ones_like
     grads = []
     for i, out in enumerate(outputs):
         g = grad_outputs[i] if grad_outputs is not None else None
@@ -30,7 +31,7 @@ def _make_grads(outputs, grad_outputs):
             if not out._requires_grad:
                 raise RuntimeError(f"element {i} of tensors does not require grad and does not "
                                    "have a grad_fn")
-            g = ones_like(out)
+            g = _make(np.ones(out._data.shape, out._data.dtype))
         elif not isinstance(g, Tensor):
             raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}")
         elif g.shape != out.shape:

@@ -23,66 +23,85 @@ def run_backward(roots, grad_roots, retain_graph: bool, create_graph: bool,
     With ``accumulate`` the leaves' ``.grad`` (and retain_grad tensors) are updated, restricted
     to ``inputs`` when given. Returns the gradients of ``inputs`` (``autograd.grad``) or None.
     """
-    root_edges = []
-    for t in roots:
-        edge = _edge(t)
-        if edge[0] is None:
-            raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
-        root_edges.append(edge)
-
-    # Targets whose gradient is captured: (node, output_nr) -> position in inputs.
-    targets = {}
-    if inputs is not None:
-        for i, t in enumerate(inputs):
-            if not t._requires_grad:
-                raise RuntimeError(f"One of the differentiated Tensors does not require grad")
-            targets[_edge(t)] = i
-
-    deps, useful = _dependencies(root_edges, targets if inputs is not None else None)
+    root_nodes = []
     buffers = {}
-    for (node, nr), g in zip(root_edges, grad_roots):
+    for t, g in zip(roots, grad_roots):
+        node, nr = _edge(t)
+        if node is None:
+            raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
+        root_nodes.append(node)
         _add(buffers, node, nr, g)
 
+    # Targets whose gradient is captured: (node, output_nr) -> position in inputs.
+    targets = None
+    if inputs is not None:
+        targets = {}
+        for i, t in enumerate(inputs):
+            if not t._requires_grad:
+                raise RuntimeError("One of the differentiated Tensors does not require grad")
+            targets[_edge(t)] = i
+
+    deps = _dependencies(root_nodes)
+    useful = _useful_nodes(root_nodes, targets) if targets is not None else None
     captured = [None] * (len(inputs) if inputs is not None else 0)
     prev = _state.enabled
     _state.enabled = create_graph
     try:
-        ready = list(dict.fromkeys(n for n, _ in root_edges if deps.get(n, 0) == 0))
+        ready = [n for n in dict.fromkeys(root_nodes) if n not in deps]
         while ready:
             node = ready.pop()
             gys = buffers.pop(node, None)
             if gys is not None:
-                gys = _run_pre_hooks(node, gys)
+                if node._out_hooks or node._pre_hooks or node._retained:
+                    gys = _run_pre_hooks(node, gys)
                 if targets:
                     for nr, g in enumerate(gys):
                         pos = targets.get((node, nr))
                         if pos is not None:
                             captured[pos] = g
             if node.__class__ is AccumulateGrad:
-                if gys is not None and accumulate and (inputs is None or (node, 0) in targets):
+                if gys is not None and accumulate and (targets is None or (node, 0) in targets):
                     _accumulate(node.variable, gys[0], create_graph)
                 continue
             gxs = ()
             # Skip the backward when no gradient arrived or nothing below leads to an input.
             if gys is not None and (useful is None or node in useful):
-                gxs = _call_backward(node, gys, create_graph)
-                if not retain_graph:
-                    node._release()
-            for i, (nxt, nr) in enumerate(node.next_functions):
-                if nxt is None:
-                    continue
-                gx = gxs[i] if i < len(gxs) else None
-                if gx is not None:
-                    _add(buffers, nxt, nr, _fit(gx, node, i))
-                left = deps[nxt] - 1
-                deps[nxt] = left
-                if left == 0:
-                    ready.append(nxt)
+                if node._n_outputs == 1 and not (create_graph or node._hooks or graph._anomaly[0]):
+                    gxs = node.backward(gys[0])
+                    if gxs.__class__ is not tuple:
+                        gxs = (gxs,)
+                else:
+                    gxs = _call_backward(node, gys, create_graph)
+                if not retain_graph and node._saved is not None:
+                    node._saved = None
+                    node._released = True
+            n_gx = len(gxs)
+            i = 0
+            for nxt, nr in node.next_functions:
+                if nxt is not None:
+                    gx = gxs[i] if i < n_gx else None
+                    if gx is not None:
+                        meta = node._input_meta[i]
+                        data = gx._data
+                        if data.shape != meta[0] or data.dtype != meta[1]:
+                            gx = _fit(gx, node, i)
+                        slot = buffers.get(nxt)
+                        if slot is None:
+                            slot = buffers[nxt] = [None] * nxt._n_outputs
+                        prev_g = slot[nr]
+                        slot[nr] = gx if prev_g is None else prev_g + gx
+                    left = deps[nxt] - 1
+                    if left:
+                        deps[nxt] = left
+                    else:
+                        del deps[nxt]
+                        ready.append(nxt)
+                i += 1
     finally:
         _state.enabled = prev
 
     if inputs is not None and not accumulate:
-        for i, g in enumerate(captured):
+        for g in captured:
             if g is None and not allow_unused:
                 raise RuntimeError(
                     "One of the differentiated Tensors appears to not have been used in the graph. "
@@ -91,30 +110,31 @@ def run_backward(roots, grad_roots, retain_graph: bool, create_graph: bool,
     return None
 
 
-def _dependencies(root_edges, targets):
-    """Count each node's incoming edges; with targets, also find the nodes that lead to one."""
+def _dependencies(root_nodes) -> dict:
+    """Count each reachable node's incoming edges (iteratively: deep graphs don't recurse)."""
     deps = {}
-    seen = set()
-    stack = [n for n, _ in root_edges]
-    children = {}
+    seen = set(root_nodes)
+    stack = list(seen)
     while stack:
-        node = stack.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        for nxt, _ in node.next_functions:
+        for nxt, _ in stack.pop().next_functions:
             if nxt is None:
                 continue
-            deps[nxt] = deps.get(nxt, 0) + 1
+            if nxt in deps:
+                deps[nxt] += 1
+            else:
+                deps[nxt] = 1
             if nxt not in seen:
+                seen.add(nxt)
                 stack.append(nxt)
-    if targets is None:
-        return deps, None
-    # Nodes from which a target is reachable (iterative post-order).
+    return deps
+
+
+def _useful_nodes(root_nodes, targets) -> set:
+    """Nodes from which a target is reachable (iterative post-order)."""
     target_nodes = {n for n, _ in targets}
     useful = set()
     visited = set()
-    stack = [(n, False) for n, _ in root_edges]
+    stack = [(n, False) for n in root_nodes]
     while stack:
         node, expanded = stack.pop()
         if expanded:
@@ -128,7 +148,7 @@ def _dependencies(root_edges, targets):
         for nxt, _ in node.next_functions:
             if nxt is not None and nxt not in visited:
                 stack.append((nxt, False))
-    return deps, useful
+    return useful
 
 
 def _add(buffers, node, nr, g):
@@ -172,9 +192,12 @@ def _call_backward(node, gys, create_graph):
                     "implemented once-differentiable. Use create_graph=False, or write the op from "
                     "differentiable primitives.")
     if node._n_outputs > 1:
-        gys = [g if g is not None else _make(np.zeros(shape, dtype))
-               for g, (shape, dtype) in zip(gys, node._output_meta)]
-    gxs = node.backward(*gys)
+        if node._materialize_grads:
+            gys = [g if g is not None else _make(np.zeros(shape, dtype))
+                   for g, (shape, dtype) in zip(gys, node._output_meta)]
+        gxs = node.backward(*gys)
+    else:
+        gxs = node.backward(gys[0])
     if gxs.__class__ is not tuple:
         gxs = (gxs,)
     if node._hooks:

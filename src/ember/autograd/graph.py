@@ -8,7 +8,6 @@ extra code. ``apply`` runs the forward and decides once, from grad mode and the 
 """
 from __future__ import annotations
 
-import itertools
 import weakref
 
 import numpy as np
@@ -17,9 +16,6 @@ from .._tensor import Tensor, _make
 from .grad_mode import _state
 
 __all__ = ["Node", "AccumulateGrad", "apply"]
-
-_seq = itertools.count()
-
 
 class Node:
     """A node of the backward graph. Subclasses define ``forward`` and ``backward``.
@@ -39,7 +35,6 @@ class Node:
     is_view = False          # output 0 is a view of input 0 (shares memory and version counter)
     # Set when recorded:
     next_functions = ()
-    needs_input_grad = ()
     _input_meta = ()         # (shape, np.dtype) per input, to undo broadcasting in the engine
     _saved = None            # ((tensor-or-output-slot, version), ...)
     _released = False
@@ -48,6 +43,7 @@ class Node:
     _out_hooks = None        # {output_nr: {id: tensor hook}}
     _retained = None         # {output_nr: weakref to a retain_grad() tensor}
     _n_outputs = 1
+    _materialize_grads = True  # engine passes zeros, not None, for outputs without a gradient
     _output_meta = None      # (shape, np.dtype) per output, for multi-output ops
     _trace = None            # forward stack, in anomaly mode
 
@@ -57,9 +53,14 @@ class Node:
     def backward(self, *grad_outputs):
         raise RuntimeError(f"{type(self).__name__} has no backward: it is not differentiable")
 
+    @property
+    def needs_input_grad(self) -> tuple:
+        """Which inputs want a gradient (those with an edge in the graph)."""
+        return tuple([e[0] is not None for e in self.next_functions])
+
     # -------------------------------------------------------------- saved tensors
     @property
-    def saved_tensors(self) -> tuple:
+    def saved_tensors(self) -> list:
         """The tensors kept for backward, inputs first, then outputs; checked for in-place changes."""
         saved = self._saved
         if saved is None:
@@ -73,23 +74,29 @@ class Node:
             return ()
         out = []
         for entry in saved:
-            t, version, vc = entry[0], entry[1], entry[2]
-            if vc[0] != version:
-                raise RuntimeError(
-                    "one of the variables needed for gradient computation has been modified by an "
-                    f"inplace operation: [{_type_str(entry)} {list(np.shape(t))}], which is "
-                    f"{'output' if len(entry) == 4 else 'input'} {entry[-1] if len(entry) == 4 else 0} "
-                    f"of {type(self).__name__}, is at version {vc[0]}; expected version {version} "
-                    "instead. Hint: the in-place change happened after the forward pass saved this "
-                    "tensor; apply it to a clone() or move it after backward().")
+            if entry[2][0] != entry[1]:
+                self._raise_modified(entry)
             if len(entry) == 4:
                 # A kept output: rebuild a tensor on its array that points back at this node,
                 # so backward sees a graph tensor but no output <-> node cycle is ever stored.
-                kept = _make(t)
-                kept._vc, kept._requires_grad, kept.grad_fn, kept._output_nr = vc, True, self, entry[3]
-                t = kept
-            out.append(t)
-        return tuple(out)
+                kept = _new(Tensor)
+                kept._data, kept._vc, kept._requires_grad, kept.grad_fn = entry[0], entry[2], True, self
+                if entry[3]:
+                    kept._output_nr = entry[3]
+                out.append(kept)
+            else:
+                out.append(entry[0])
+        return out
+
+    def _raise_modified(self, entry):
+        t, version, vc = entry[0], entry[1], entry[2]
+        raise RuntimeError(
+            "one of the variables needed for gradient computation has been modified by an "
+            f"inplace operation: [{_type_str(entry)} {list(np.shape(t))}], which is "
+            f"{'output' if len(entry) == 4 else 'input'} {entry[-1] if len(entry) == 4 else 0} "
+            f"of {type(self).__name__}, is at version {vc[0]}; expected version {version} "
+            "instead. Hint: the in-place change happened after the forward pass saved this "
+            "tensor; apply it to a clone() or move it after backward().")
 
     def _release(self) -> None:
         if self._saved is not None:
@@ -173,22 +180,39 @@ def _type_str(entry) -> str:
 
 
 def apply(cls, *inputs: Tensor, **attrs):
-    """Run op ``cls`` on Tensors ``inputs`` (``attrs`` go to its forward as keywords)."""
+    """Run op ``cls`` on Tensors ``inputs`` (``attrs`` go to its forward as keywords).
+
+    This is the hot path of every op: the node is a bare object, and whether to record is
+    decided once, from grad mode and the inputs' ``requires_grad``.
+    """
     node = cls()
-    out = node.forward(*[t._data for t in inputs], **attrs)
-    if _state.enabled:
-        for t in inputs:
-            if t._requires_grad:
-                result = _record(node, inputs, out)
-                if cls.is_view:
-                    _share_storage(inputs[0], result)
-                return result
-    if out.__class__ is tuple:
-        return tuple(_make(o) for o in out)
-    result = _make(out)
+    if len(inputs) == 1:
+        x = inputs[0]
+        out = node.forward(x._data, **attrs)
+        record = x._requires_grad and _state.enabled
+    else:
+        out = node.forward(*[t._data for t in inputs], **attrs)
+        record = False
+        if _state.enabled:
+            for t in inputs:
+                if t._requires_grad:
+                    record = True
+                    break
+    if record:
+        result = _record(node, inputs, out)
+    elif out.__class__ is tuple:
+        return tuple([_make(o) for o in out])
+    else:
+        result = _new(Tensor)
+        result._data = out if out.__class__ is ndarray else np.asarray(out)
     if cls.is_view:
         _share_storage(inputs[0], result)
     return result
+
+
+_new = object.__new__
+ndarray = np.ndarray
+_NO_EDGE = (None, 0)
 
 
 def _share_storage(base: Tensor, view: Tensor) -> None:
@@ -200,14 +224,36 @@ def _share_storage(base: Tensor, view: Tensor) -> None:
 
 
 def _record(node: Node, inputs, out):
-    node.next_functions = tuple(_edge(t) for t in inputs)
-    node.needs_input_grad = tuple(e[0] is not None for e in node.next_functions)
-    node._input_meta = tuple((t._data.shape, t._data.dtype) for t in inputs)
-    node._seq = next(_seq)
+    edges = []
+    meta = []
+    for t in inputs:
+        fn = t.grad_fn
+        if fn is not None:
+            edges.append((fn, t._output_nr))
+        elif t._requires_grad:
+            edges.append((_grad_accumulator(t), 0))
+        else:
+            edges.append(_NO_EDGE)
+        data = t._data
+        meta.append((data.shape, data.dtype))
+    node.next_functions = tuple(edges)
+    node._input_meta = meta
     if _anomaly[0]:
         _anomaly_check_forward(node, out)
-    multi = out.__class__ is tuple
-    outs = out if multi else (out,)
+    if out.__class__ is tuple:
+        result = _record_outputs(node, out)
+    else:
+        result = _new(Tensor)
+        result._data = out if out.__class__ is ndarray else np.asarray(out)
+        if result._data.dtype.kind == "f":
+            result._requires_grad = True
+            result.grad_fn = node
+    if node.save_inputs or node.save_outputs:
+        _save(node, inputs, result)
+    return result
+
+
+def _record_outputs(node: Node, outs: tuple) -> tuple:
     tensors = []
     nondiff = node.nondiff_outputs
     for i, o in enumerate(outs):
@@ -217,22 +263,24 @@ def _record(node: Node, inputs, out):
             t.grad_fn = node
             t._output_nr = i
         tensors.append(t)
-    if multi:
-        node._n_outputs = len(outs)
-        node._output_meta = tuple((o.shape, o.dtype) for o in outs)
+    node._n_outputs = len(outs)
+    node._output_meta = tuple((o.shape, o.dtype) for o in outs)
+    return tuple(tensors)
+
+
+def _save(node: Node, inputs, result) -> None:
     saved = []
     for i in node.save_inputs:
         t = inputs[i]
-        if t._vc is None:
-            t._vc = [0]
-        saved.append((t, t._vc[0], t._vc))
+        vc = t._vc
+        if vc is None:
+            vc = t._vc = [0]
+        saved.append((t, vc[0], vc))
     for i in node.save_outputs:
-        t = tensors[i]
+        t = result[i] if result.__class__ is tuple else result
         t._vc = vc = [0]
         saved.append((t._data, 0, vc, i))
-    if saved:
-        node._saved = tuple(saved)
-    return tuple(tensors) if multi else tensors[0]
+    node._saved = saved
 
 
 # Anomaly mode flag lives here so the hot path reads one list item.
