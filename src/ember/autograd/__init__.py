@@ -88,3 +88,13 @@ def Variable(tensor, requires_grad: bool = False, volatile: bool = False):
     out = tensor.detach()
     out.requires_grad_(requires_grad)
     return out
+
+
+# Custom functions, checking and debugging tools (autograd/function.py, gradcheck.py, ...).
+from . import functional  # noqa: E402
+from .anomaly_mode import detect_anomaly, is_anomaly_enabled, set_detect_anomaly  # noqa: E402
+from .function import Function, once_differentiable  # noqa: E402
+from .gradcheck import GradcheckError, gradcheck, gradgradcheck  # noqa: E402
+
+__all__ += ["Function", "once_differentiable", "gradcheck", "gradgradcheck", "GradcheckError",
+            "detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled", "functional"]
