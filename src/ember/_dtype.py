@@ -113,6 +113,10 @@ def promote_types(a: dtype, b: dtype) -> dtype:
     """The smallest dtype both ``a`` and ``b`` convert to, as ``torch.promote_types``."""
     if a is b:
         return a
+    # Across categories (bool < integer < floating) the higher category wins outright:
+    # int64 with float16 is float16 in PyTorch, where NumPy would answer float64.
+    if a._category != b._category:
+        return a if a._category > b._category else b
     return _BY_NP[np.promote_types(a.np, b.np)]
 
 
