@@ -269,14 +269,26 @@ def once_differentiable(fn):
     def wrapper(ctx, *args):
         with no_grad():
             outputs = fn(ctx, *args)
-        needing = [a for a in args if isinstance(a, Tensor) and a._requires_grad]
-        if not _state.enabled or not needing:
+        if not _state.enabled:
+            return outputs
+        # Stricter than PyTorch: the result also depends on the function's inputs (through its
+        # saved tensors), so mark it whenever those or the incoming gradients require grad.
+        edges, meta = [], []
+        for a in args:
+            if isinstance(a, Tensor) and a._requires_grad:
+                edges.append(_edge(a))
+                meta.append((a._data.shape, a._data.dtype))
+        for edge, m in zip(ctx.next_functions, ctx._input_meta):
+            if edge[0] is not None:
+                edges.append(edge)
+                meta.append(m)
+        if not edges:
             return outputs
         node = DelayedError()
         node.msg = ("trying to differentiate twice a function that was marked with "
                     f"@once_differentiable ({type(ctx).__name__})")
-        node.next_functions = tuple(_edge(a) for a in needing)
-        node._input_meta = tuple((a._data.shape, a._data.dtype) for a in needing)
+        node.next_functions = tuple(edges)
+        node._input_meta = tuple(meta)
         single = not isinstance(outputs, tuple)
         marked = []
         for o in ((outputs,) if single else outputs):
