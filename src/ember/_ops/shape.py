@@ -830,8 +830,8 @@ def inplace(t: Tensor, fn, *args, op: str = "", **kw) -> Tensor:
         raise RuntimeError(f"output with shape {list(t._data.shape)} doesn't match the broadcast "
                            f"shape {list(result._data.shape)}")
     np.copyto(t._data, result._data, casting="unsafe")
+    _rebase(t, result)   # before the bump: _rebase records the version the bump will make
     t._bump_version()
-    _rebase(t, result)
     return t
 
 

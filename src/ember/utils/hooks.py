@@ -13,9 +13,18 @@ class RemovableHandle:
     _ids = itertools.count()
 
     def __init__(self, hooks_dict: dict, *, extra_dict=None):
-        self.hooks_dict_ref = weakref.ref(hooks_dict)
+        try:
+            self.hooks_dict_ref = weakref.ref(hooks_dict)
+        except TypeError:
+            # A plain dict cannot be weakly referenced: hold it (it holds only the hooks).
+            self.hooks_dict_ref = lambda: hooks_dict
         self.id = next(RemovableHandle._ids)
-        self.extra_dict_ref = weakref.ref(extra_dict) if extra_dict is not None else None
+        self.extra_dict_ref = None
+        if extra_dict is not None:
+            try:
+                self.extra_dict_ref = weakref.ref(extra_dict)
+            except TypeError:
+                self.extra_dict_ref = lambda: extra_dict
 
     def remove(self) -> None:
         hooks = self.hooks_dict_ref()
