@@ -48,6 +48,8 @@ from .random import (Generator, default_generator, get_rng_state, initial_seed, 
                      set_rng_state)
 from . import autograd, cuda, linalg, random  # noqa: E402
 from . import multiprocessing, utils  # noqa: E402
+from . import nn  # noqa: E402
+import ember.nn.functional  # noqa: E402,F401
 
 float_power = pow
 
