@@ -262,6 +262,12 @@ class Tensor:
     # ---------------------------------------------------------------- autograd entry points
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Accumulate d(self)/d(leaf) into the ``.grad`` of every leaf that requires grad."""
+        if gradient is None and inputs is None and self._requires_grad and self._data.size == 1:
+            # The training-loop case (loss.backward()): skip the general argument handling.
+            from .autograd.engine import run_backward
+            seed = _make(np.ones(self._data.shape, self._data.dtype))
+            run_backward((self,), (seed,), bool(retain_graph) or create_graph, create_graph)
+            return
         from .autograd import backward
         backward((self,), None if gradient is None else (gradient,), retain_graph, create_graph,
                  inputs=inputs)
