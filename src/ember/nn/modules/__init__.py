@@ -27,3 +27,20 @@ __all__ = [
     "HingeEmbeddingLoss", "CosineEmbeddingLoss", "SoftMarginLoss", "MultiLabelSoftMarginLoss",
     "MultiMarginLoss", "TripletMarginLoss",
 ]
+
+# nn part 2: convolution, pooling, normalisation, dropout, embedding, padding, resampling
+from . import conv as _conv, dropout as _dropout, fold as _fold  # noqa: E402
+from . import normalization as _normalization, padding as _padding  # noqa: E402
+from . import pixelshuffle as _pixelshuffle, pooling as _pooling, sparse as _sparse  # noqa: E402
+from .conv import *  # noqa: E402,F401,F403
+from .dropout import *  # noqa: E402,F401,F403
+from .fold import *  # noqa: E402,F401,F403
+from .normalization import *  # noqa: E402,F401,F403
+from .padding import *  # noqa: E402,F401,F403
+from .pixelshuffle import *  # noqa: E402,F401,F403
+from .pooling import *  # noqa: E402,F401,F403
+from .sparse import *  # noqa: E402,F401,F403
+
+for _m in (_conv, _dropout, _fold, _normalization, _padding, _pixelshuffle, _pooling, _sparse):
+    __all__ += _m.__all__
+del _m
