@@ -1,0 +1,1 @@
+"""Private parts of ``ember.serialization``: the zip/pickle writer and reader and safetensors."""

@@ -1,0 +1,202 @@
+"""Write PyTorch's zip checkpoint format: ``data.pkl`` (pickle protocol 2) plus raw storages.
+
+ember never imports torch, so the globals PyTorch's reader expects (``torch._utils.
+_rebuild_tensor_v2``, ``torch.FloatStorage``...) are written by name from stand-in objects.
+The pure-Python pickler is used because it lets a subclass emit a GLOBAL opcode for a name
+that is not importable here; ``data.pkl`` only holds metadata, so its speed does not matter.
+"""
+from __future__ import annotations
+
+import collections
+import io
+import os
+import pickle
+import struct
+import sys
+import zipfile
+
+import numpy as np
+
+from .. import _device, _dtype
+from .._tensor import Size, Tensor
+from . import _format
+
+
+class TorchGlobal:
+    """A stand-in that pickles as the global ``module.name`` (written by name, never imported)."""
+
+    __slots__ = ("module", "name")
+
+    def __init__(self, module: str, name: str):
+        self.module, self.name = module, name
+
+    def __repr__(self) -> str:
+        return f"<global {self.module}.{self.name}>"
+
+    def __call__(self, *args, **kwargs):  # pickle's save_reduce requires a callable
+        raise TypeError(f"{self!r} is a name written into checkpoints, not a function")
+
+
+REBUILD_V2 = TorchGlobal("torch._utils", "_rebuild_tensor_v2")
+REBUILD_PARAMETER = TorchGlobal("torch._utils", "_rebuild_parameter")
+ORDERED_DICT = collections.OrderedDict
+_STORAGE_GLOBALS = {name: TorchGlobal("torch", cls) for name, cls in
+                    _format.STORAGE_OF_DTYPE.items()}
+
+_DTYPE_GLOBALS = {name: TorchGlobal("torch", name) for name in _format.STORAGE_OF_DTYPE}
+
+
+class _StorageRef:
+    """One storage record: the bytes of ``array`` (1-D, contiguous), written as ``data/<key>``."""
+
+    __slots__ = ("key", "array", "dtype_name")
+
+    def __init__(self, key: str, array: np.ndarray, dtype_name: str):
+        self.key, self.array, self.dtype_name = key, array, dtype_name
+
+
+def _root(a: np.ndarray) -> np.ndarray:
+    while isinstance(a.base, np.ndarray):
+        a = a.base
+    return a
+
+
+def _view_in(a: np.ndarray, root: np.ndarray):
+    """(flat root memory, element offset, element strides) if ``a`` lies inside ``root``, else None."""
+    item = a.itemsize
+    if a.size == 0 or not (root.flags.c_contiguous or root.flags.f_contiguous):
+        return None
+    if root.nbytes % item or any(s < 0 or s % item for s in a.strides):
+        return None
+    offset = a.ctypes.data - root.ctypes.data
+    extent = offset + sum((n - 1) * s for n, s in zip(a.shape, a.strides)) + item
+    if offset < 0 or offset % item or extent > root.nbytes:
+        return None
+    flat = root.ravel(order="K").view(np.uint8).view(a.dtype)
+    return flat, offset // item, tuple(s // item for s in a.strides)
+
+
+class CheckpointPickler(pickle._Pickler):
+    """Pickles tensors as PyTorch does and collects their storages in first-seen order."""
+
+    dispatch = pickle._Pickler.dispatch.copy()
+
+    def __init__(self, file, protocol: int = 2):
+        super().__init__(file, protocol=protocol)
+        self.storages: list[_StorageRef] = []
+        self._by_root: dict = {}
+        self._keep: list = []  # keeps roots alive so their id() stays unique while pickling
+
+    # Numpy scalars become Python numbers: PyTorch's weights-only reader refuses NumPy globals.
+    def save(self, obj, save_persistent_id=True):
+        if isinstance(obj, np.generic):
+            obj = obj.item()
+        elif type(obj) is _dtype.dtype:
+            obj = _DTYPE_GLOBALS[obj.name]
+        super().save(obj, save_persistent_id)
+
+    def _save_torch_global(self, obj):
+        self.write(pickle.GLOBAL + f"{obj.module}\n{obj.name}\n".encode("utf-8"))
+        self.memoize(obj)
+
+    dispatch[TorchGlobal] = _save_torch_global
+
+    def persistent_id(self, obj):
+        if type(obj) is _StorageRef:
+            return ("storage", _STORAGE_GLOBALS[obj.dtype_name], obj.key, "cpu", obj.array.size)
+        return None
+
+    def reducer_override(self, obj):
+        if isinstance(obj, Tensor):
+            return self._reduce_tensor(obj)
+        if type(obj) is _device.device:
+            return TorchGlobal("torch", "device"), (str(obj),)
+        if type(obj) is Size:
+            return TorchGlobal("torch", "Size"), (tuple(obj),)
+        return NotImplemented
+
+    def _reduce_tensor(self, t: Tensor):
+        if t._is_param:
+            plain = Tensor.__new__(Tensor)
+            plain._data = t._data
+            return REBUILD_PARAMETER, (plain, t._requires_grad, ORDERED_DICT())
+        storage, offset, stride = self._storage_of(t._data)
+        args = (storage, offset, tuple(t._data.shape), stride, t._requires_grad, ORDERED_DICT())
+        return REBUILD_V2, args
+
+    def _storage_of(self, a: np.ndarray):
+        root = _root(a)
+        placed = _view_in(a, root)
+        if placed is None:  # negative strides, odd layouts, empty: save a compact copy
+            flat = np.ascontiguousarray(a).reshape(-1)
+            stride = _contiguous_strides(a.shape)
+            return self._new_storage(flat, a.dtype, None), 0, stride
+        flat, offset, stride = placed
+        return self._new_storage(flat, a.dtype, root), offset, stride
+
+    def _new_storage(self, flat: np.ndarray, dt: np.dtype, root):
+        ident = None if root is None else (id(root), dt.str)
+        ref = self._by_root.get(ident) if ident is not None else None
+        if ref is None:
+            if dt.byteorder == ">":
+                flat = flat.astype(dt.newbyteorder("<"))
+            ref = _StorageRef(str(len(self.storages)), flat, dt.name)
+            self.storages.append(ref)
+            if ident is not None:
+                self._by_root[ident] = ref
+                self._keep.append(root)
+        return ref
+
+
+def _contiguous_strides(shape) -> tuple:
+    strides, acc = [], 1
+    for n in reversed(shape):
+        strides.append(acc)
+        acc *= max(n, 1)
+    return tuple(reversed(strides))
+
+
+def dumps(obj, protocol: int = 2) -> tuple[bytes, list]:
+    """Pickle ``obj`` as PyTorch's ``data.pkl``; returns the bytes and the storages it names."""
+    buf = io.BytesIO()
+    pickler = CheckpointPickler(buf, protocol)
+    pickler.dump(obj)
+    return buf.getvalue(), pickler.storages
+
+
+def _aligned_info(zf: zipfile.ZipFile, name: str, size: int) -> tuple[zipfile.ZipInfo, bool]:
+    """A stored ZipInfo whose data starts on a 64-byte boundary (padding in the extra field)."""
+    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_STORED
+    info.file_size = size
+    info.external_attr = 0o644 << 16
+    zip64 = size * 1.05 > zipfile.ZIP64_LIMIT
+    header = 30 + len(name.encode("utf-8")) + 4 + (20 if zip64 else 0)
+    pad = -(zf.start_dir + header) % _format.ALIGNMENT
+    info.extra = struct.pack("<HH", 0x4246, pad) + b"Z" * pad  # 'FB' padding, as miniz writes
+    return info, zip64
+
+
+def _write_record(zf: zipfile.ZipFile, name: str, data) -> None:
+    mv = memoryview(data).cast("B")
+    info, zip64 = _aligned_info(zf, name, mv.nbytes)
+    with zf.open(info, "w", force_zip64=zip64) as out:
+        chunk = 1 << 26
+        for start in range(0, mv.nbytes, chunk):
+            out.write(mv[start:start + chunk])
+
+
+def write_archive(obj, fileobj, top: str, protocol: int = 2) -> None:
+    """Write ``obj`` to the binary file object ``fileobj`` as a PyTorch checkpoint."""
+    payload, storages = dumps(obj, protocol)
+    with zipfile.ZipFile(fileobj, "w", compression=zipfile.ZIP_STORED,
+                         allowZip64=True) as zf:
+        _write_record(zf, f"{top}/data.pkl", payload)
+        _write_record(zf, f"{top}/.format_version", b"1")
+        _write_record(zf, f"{top}/.storage_alignment", str(_format.ALIGNMENT).encode())
+        _write_record(zf, f"{top}/byteorder", sys.byteorder.encode())
+        for ref in storages:
+            _write_record(zf, f"{top}/data/{ref.key}", ref.array)
+        _write_record(zf, f"{top}/version", _format.FORMAT_VERSION)
+        serial = "".join(str(b % 10) for b in os.urandom(40)).encode()
+        _write_record(zf, f"{top}/.data/serialization_id", serial)
