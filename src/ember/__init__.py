@@ -47,6 +47,8 @@ from .autograd.grad_mode import (enable_grad, inference_mode, is_grad_enabled,
 from .random import (Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed,
                      set_rng_state)
 from . import autograd, cuda, linalg, random  # noqa: E402
+from . import serialization  # noqa: E402
+from .serialization import load, save  # noqa: E402
 from . import multiprocessing, utils  # noqa: E402
 from . import nn  # noqa: E402
 import ember.nn.functional  # noqa: E402,F401
