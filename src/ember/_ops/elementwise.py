@@ -317,13 +317,13 @@ class SigmoidBackward0(Node):
     save_outputs = (0,)
 
     def forward(self, x):
-        # exp of a non-positive number never overflows: split by sign.
-        out = np.empty_like(x)
-        pos = x >= 0
-        np.divide(1, 1 + np.exp(-x, where=pos, out=np.zeros_like(x)), where=pos, out=out)
-        ex = np.exp(x, where=~pos, out=np.zeros_like(x))
-        np.divide(ex, 1 + ex, where=~pos, out=out)
-        return out
+        # 1 / (1 + exp(-x)) in one buffer; exp(-x) overflowing to inf gives the right 0.
+        # (Masked ``where=`` ufuncs by sign were 8x slower on large tensors.)
+        out = np.negative(x, out=np.empty_like(x))
+        with np.errstate(over="ignore"):
+            np.exp(out, out=out)
+        out += 1
+        return np.reciprocal(out, out=out)
 
     def backward(self, gy):
         (y,) = self.saved_tensors
