@@ -51,6 +51,7 @@ from . import serialization  # noqa: E402
 from .serialization import load, save  # noqa: E402
 from . import multiprocessing, utils  # noqa: E402
 from . import nn  # noqa: E402
+from . import optim  # noqa: E402
 import ember.nn.functional  # noqa: E402,F401
 
 float_power = pow

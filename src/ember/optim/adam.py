@@ -1,0 +1,123 @@
+"""``ember.optim.Adam``: adaptive moment estimation (with AMSGrad and decoupled weight decay)."""
+from __future__ import annotations
+
+import numpy as np
+
+from .._tensor import _make
+from ._common import addcmul_sq_, effective_grad, lerp_
+from .optimizer import Optimizer, _check_lr, _grads_of, _scalar_state, _Scratch, _to_float
+
+__all__ = ["Adam", "adam"]
+
+
+def adam(params: list, grads: list, exp_avgs: list, exp_avg_sqs: list, max_exp_avg_sqs: list,
+         steps: list, *, amsgrad: bool, beta1: float, beta2: float, lr: float,
+         weight_decay: float, eps: float, maximize: bool, decoupled_weight_decay: bool,
+         scratch: _Scratch) -> None:
+    """One Adam update of each ndarray in ``params``; ``steps`` are 0-dim arrays, bumped here."""
+    for i, (p, g) in enumerate(zip(params, grads)):
+        m, v, step_t = exp_avgs[i], exp_avg_sqs[i], steps[i]
+        step_t += 1
+        step = float(step_t)
+        if decoupled_weight_decay and weight_decay != 0:
+            p *= 1 - lr * weight_decay
+            g = effective_grad(p, g, 0, maximize, scratch)
+        else:
+            g = effective_grad(p, g, weight_decay, maximize, scratch)
+        t = scratch.get(p, 2)
+        lerp_(m, g, 1 - beta1, t)
+        addcmul_sq_(v, g, beta2, 1 - beta2, t)
+        step_size = lr / (1 - beta1 ** step)
+        bias_correction2_sqrt = (1 - beta2 ** step) ** 0.5
+        if amsgrad:
+            np.maximum(max_exp_avg_sqs[i], v, out=max_exp_avg_sqs[i])
+            np.sqrt(max_exp_avg_sqs[i], out=t)
+        else:
+            np.sqrt(v, out=t)
+        t /= bias_correction2_sqrt
+        t += eps
+        np.divide(m, t, out=t)
+        t *= -step_size
+        p += t
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba, 2014), optionally AMSGrad; ``decoupled_weight_decay`` makes it AdamW.
+
+    Args:
+        params: parameters or parameter groups to optimize.
+        lr: learning rate (default 1e-3).
+        betas: decay rates of the first and second moment averages (default (0.9, 0.999)).
+        eps: added to the denominator for stability (default 1e-8).
+        weight_decay: L2 penalty (default 0).
+        amsgrad: use the maximum of past second moments (default False).
+        maximize: maximize the objective (default False).
+        decoupled_weight_decay: decay the weights directly, as AdamW (default False).
+
+    Example:
+        >>> import ember
+        >>> w = ember.ones(2, requires_grad=True)
+        >>> opt = ember.optim.Adam([w], lr=0.1)
+        >>> w.sum().backward(); opt.step()
+        >>> w
+        tensor([0.9000, 0.9000], requires_grad=True)
+    """
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
+                 amsgrad=False, *, foreach=None, maximize=False, capturable=False,
+                 differentiable=False, fused=None, decoupled_weight_decay=False) -> None:
+        _check_adam_args(lr, betas, eps, weight_decay, differentiable)
+        defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
+                        maximize=maximize, foreach=foreach, capturable=capturable,
+                        differentiable=differentiable, fused=fused,
+                        decoupled_weight_decay=decoupled_weight_decay)
+        super().__init__(params, defaults)
+        self._scratch = _Scratch()
+
+    def __setstate__(self, state) -> None:
+        super().__setstate__(state)
+        self._scratch = _Scratch()
+        for group in self.param_groups:
+            group.setdefault("amsgrad", False)
+            group.setdefault("maximize", False)
+            group.setdefault("decoupled_weight_decay", False)
+
+    def step(self, closure=None):
+        """Do one update; ``closure`` (optional) re-evaluates the model and returns the loss."""
+        loss = self._closure_loss(closure)
+        for group in self.param_groups:
+            params, grads, states = _grads_of(group, self)
+            if not params:
+                continue
+            amsgrad = group["amsgrad"]
+            for p, s in zip(params, states):
+                if not s:
+                    s["step"] = _scalar_state(0.0)
+                    s["exp_avg"] = _make(np.zeros_like(p))
+                    s["exp_avg_sq"] = _make(np.zeros_like(p))
+                    if amsgrad:
+                        s["max_exp_avg_sq"] = _make(np.zeros_like(p))
+            beta1, beta2 = group["betas"]
+            adam(params, grads, [s["exp_avg"]._data for s in states],
+                 [s["exp_avg_sq"]._data for s in states],
+                 [s["max_exp_avg_sq"]._data for s in states] if amsgrad else [],
+                 [s["step"]._data for s in states], amsgrad=amsgrad,
+                 beta1=_to_float(beta1), beta2=_to_float(beta2), lr=_to_float(group["lr"]),
+                 weight_decay=group["weight_decay"], eps=group["eps"],
+                 maximize=group["maximize"],
+                 decoupled_weight_decay=group["decoupled_weight_decay"], scratch=self._scratch)
+        return loss
+
+
+def _check_adam_args(lr, betas, eps, weight_decay, differentiable) -> None:
+    _check_lr(lr)
+    if not 0.0 <= eps:
+        raise ValueError(f"Invalid epsilon value: {eps}")
+    if not 0.0 <= _to_float(betas[0]) < 1.0:
+        raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
+    if not 0.0 <= _to_float(betas[1]) < 1.0:
+        raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
+    if not 0.0 <= weight_decay:
+        raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+    if differentiable:
+        raise NotImplementedError("ember does not implement differentiable=True optimizers yet")
