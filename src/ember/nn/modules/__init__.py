@@ -44,3 +44,8 @@ from .sparse import *  # noqa: E402,F401,F403
 for _m in (_conv, _dropout, _fold, _normalization, _padding, _pixelshuffle, _pooling, _sparse):
     __all__ += _m.__all__
 del _m
+
+from . import rnn as _rnn  # noqa: E402
+from .rnn import *  # noqa: E402,F401,F403
+
+__all__ += _rnn.__all__
