@@ -184,7 +184,10 @@ class _CheckpointUnpickler(pickle.Unpickler):
         else:
             nbytes = numel * ember_dtype_for(stype.dtype_name).itemsize
         storage = Storage(self.archive.storage_bytes(key, nbytes), stype.dtype_name, location)
-        storage = _restore_location(storage, location, self.map_location)
+        try:
+            storage = _restore_location(storage, location, self.map_location)
+        except Exception as e:  # the caller's map_location decided: not a corrupt file
+            raise _Passthrough(e) from e
         self.storages[key] = storage
         return storage
 
@@ -234,6 +237,10 @@ def _restore_location(storage: Storage, location: str, map_location) -> Storage:
     return storage
 
 
+class _Passthrough(Exception):
+    """Carries an error that must reach the caller unchanged through the unpickler."""
+
+
 _CORRUPT = (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, struct.error,
             KeyError, IndexError, TypeError, AttributeError, OverflowError, NotImplementedError,
             UnicodeDecodeError, MemoryError, RecursionError, OSError)
@@ -249,14 +256,14 @@ def read_archive(fileobj, map_location, weights_only: bool, extra_globals: dict,
         raise RuntimeError(f"ember.load: the file is not a readable PyTorch checkpoint "
                            f"(zip archive): {type(e).__name__}: {e}") from e
     unpickler = _CheckpointUnpickler(data, archive, map_location, weights_only, extra_globals)
-    if not weights_only:
-        return unpickler.load()
     try:
         return unpickler.load()
+    except _Passthrough as e:
+        raise e.__cause__ from None
     except pickle.UnpicklingError:
         raise
     except (RuntimeError, *_CORRUPT) as e:
-        if isinstance(e, RuntimeError) and str(e).startswith("Attempting to deserialize"):
+        if not weights_only:
             raise
         raise pickle.UnpicklingError(f"ember.load: the checkpoint's data.pkl is corrupt or "
                                      f"malformed: {type(e).__name__}: {e}") from e

@@ -111,8 +111,9 @@ def _checked_view(storage, offset, size, stride, np_dtype, big_endian) -> np.nda
         raise _bad(f"size {size}, stride {stride} and offset {offset} reach element {last}, but "
                    f"the storage holds {flat.size} elements")
     item = np_dtype.itemsize
-    return np.lib.stride_tricks.as_strided(flat[offset:], shape=size,
-                                           strides=tuple(s * item for s in stride))
+    # np.ndarray over the storage keeps it as .base, so storage_offset() and re-saving see it.
+    return np.ndarray(size, dtype=np_dtype, buffer=flat, offset=offset * item,
+                      strides=tuple(s * item for s in stride))
 
 
 def ember_dtype_for(name: str) -> np.dtype:
