@@ -119,20 +119,36 @@ def _size(size) -> tuple:
     return out
 
 
+def _size_keyword(fn):
+    """Let ``fn(*size, ...)`` also take ``size=(2, 3)`` as a keyword, as PyTorch's factories do."""
+    def factory(*size, **kwargs):
+        if "size" in kwargs:
+            if size:
+                raise TypeError(f"{fn.__name__}() got multiple values for argument 'size'")
+            size = (kwargs.pop("size"),)
+        return fn(*size, **kwargs)
+    factory.__name__, factory.__qualname__, factory.__doc__ = fn.__name__, fn.__qualname__, fn.__doc__
+    factory.__wrapped__ = fn
+    return factory
+
+
 def _float_dtype(dtype) -> np.dtype:
     return (_dtype.to_dtype(dtype) if dtype is not None else _dtype.get_default_dtype()).np
 
 
+@_size_keyword
 def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False) -> Tensor:
     check_device(device)
     return _finish(np.zeros(_size(size), _float_dtype(dtype)), requires_grad)
 
 
+@_size_keyword
 def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False) -> Tensor:
     check_device(device)
     return _finish(np.ones(_size(size), _float_dtype(dtype)), requires_grad)
 
 
+@_size_keyword
 def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
           pin_memory=False, memory_format=None) -> Tensor:
     check_device(device)
@@ -272,6 +288,7 @@ def _draw_float(draw, shape, dt: np.dtype) -> np.ndarray:
     return draw(shape, dtype=dt)
 
 
+@_size_keyword
 def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None,
          requires_grad=False, pin_memory=False) -> Tensor:
     check_device(device)
@@ -281,6 +298,7 @@ def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None,
     return _finish(_draw_float(_gen(generator).random, _size(size), dt), requires_grad)
 
 
+@_size_keyword
 def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
           requires_grad=False, pin_memory=False) -> Tensor:
     check_device(device)
