@@ -339,3 +339,20 @@ def _well_conditioned(r):
 spec("linalg_inv", ember.linalg.inv, [F(_well_conditioned)], np.linalg.inv)
 spec("linalg_det", ember.linalg.det, [F(_well_conditioned)], np.linalg.det)
 spec("linalg_solve", ember.linalg.solve, [F(_well_conditioned), T(3, 2)], np.linalg.solve)
+
+# ---------------------------------------------------------------- sorting and selection
+
+if hasattr(ember, "sort"):
+    spec("sort", lambda x: ember.sort(x, 1)[0], [T(3, 4)], lambda x: np.sort(x, 1))
+    spec("sort_descending", lambda x: ember.sort(x, 0, descending=True).values, [T(3, 4)],
+         lambda x: -np.sort(-x, 0))
+    spec("topk", lambda x: x.topk(2).values, [T(3, 4)], lambda x: -np.sort(-x, 1)[:, :2])
+    spec("kthvalue", lambda x: x.kthvalue(2, 1).values, [T(3, 4)], lambda x: np.sort(x, 1)[:, 1])
+    spec("median_all", lambda x: x.median(), [T(3, 4)], lambda x: np.sort(x.ravel())[5])
+    spec("median_dim", lambda x: x.median(1).values, [T(3, 4)], lambda x: np.sort(x, 1)[:, 1])
+    spec("nanmedian_all", lambda x: x.nanmedian(), [T(3, 3)], np.median)
+    spec("nanmedian_dim", lambda x: x.nanmedian(0).values, [T(3, 4)], lambda x: np.median(x, 0))
+    # All values distinct: the mode is the smallest value, as in PyTorch.
+    spec("mode", lambda x: x.mode(1).values, [T(3, 4)], lambda x: x.min(1))
+    spec("cummax", lambda x: x.cummax(1).values, [T(3, 4)], lambda x: np.maximum.accumulate(x, 1))
+    spec("cummin", lambda x: x.cummin(0).values, [T(3, 4)], lambda x: np.minimum.accumulate(x, 0))

@@ -84,8 +84,9 @@ def _all_node_classes():
             continue
         found.add(cls)
         stack.extend(cls.__subclasses__())
+    # A private base class with subclasses (``_ZeroGrad``) is not an op itself.
     return {c for c in found if c.__module__.startswith("ember.") and not issubclass(c, EXEMPT)
-            and not c.__name__.startswith("_")}
+            and not (c.__name__.startswith("_") and c.__subclasses__())}
 
 
 def _walk(tensors, seen: set) -> None:
@@ -109,9 +110,17 @@ def _covered_classes():
         diff = [a for a in args if isinstance(a, ember.Tensor) and a.requires_grad]
         if not outs or not diff:
             continue
+        # Ops used only inside backward (or double backward) show up in the graphs of the
+        # first and second derivatives.
         vs = [ember.ones_like(o).requires_grad_() for o in outs]
         grads = ember.autograd.grad(outs, diff, vs, create_graph=True, allow_unused=True)
-        _walk([g for g in grads if g is not None], seen)
+        grads = [g for g in grads if g is not None and g.requires_grad]
+        _walk(grads, seen)
+        if grads:
+            second = ember.autograd.grad(grads, diff + vs,
+                                         [ember.ones_like(g).requires_grad_() for g in grads],
+                                         create_graph=True, allow_unused=True)
+            _walk([g for g in second if g is not None], seen)
     return seen
 
 
