@@ -139,3 +139,65 @@ if Fn is not None and hasattr(ember.nn, "Linear"):
     _LIN.register_full_backward_hook(lambda mod, gin, gout: None)
     _W, _B = _LIN.weight.detach().numpy().copy(), _LIN.bias.detach().numpy().copy()
     spec("nn_module_full_backward_hook", lambda x: _LIN(x), [T(3, 4)], lambda x: x @ _W.T + _B)
+
+
+# ---------------------------------------------------------------- recurrent cells and layers
+
+
+def _sig(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def _np_params(mod):
+    return {name: p.detach().numpy().copy() for name, p in mod.named_parameters()}
+
+
+def _lstm_step(x, h, c, p, sfx="_l0"):
+    sfx = "" if "weight_ih" in p else sfx
+    gates = x @ p["weight_ih" + sfx].T + p["bias_ih" + sfx] + h @ p["weight_hh" + sfx].T + p["bias_hh" + sfx]
+    i, f, g, o = np.split(gates, 4, axis=1)
+    c2 = _sig(f) * c + _sig(i) * np.tanh(g)
+    return _sig(o) * np.tanh(c2), c2
+
+
+def _gru_step(x, h, p, sfx="_l0"):
+    sfx = "" if "weight_ih" in p else sfx
+    xg = x @ p["weight_ih" + sfx].T + p["bias_ih" + sfx]
+    hg = h @ p["weight_hh" + sfx].T + p["bias_hh" + sfx]
+    xr, xz, xn = np.split(xg, 3, axis=1)
+    hr, hz, hn = np.split(hg, 3, axis=1)
+    r, z = _sig(xr + hr), _sig(xz + hz)
+    n = np.tanh(xn + r * hn)
+    return (1 - z) * n + z * h
+
+
+if Fn is not None and hasattr(ember.nn, "LSTMCell") and hasattr(ember.nn, "GRU"):
+    ember.manual_seed(0)
+    _LSTM_CELL = ember.nn.LSTMCell(3, 4).double()
+    _GRU_CELL = ember.nn.GRUCell(3, 4).double()
+    _LSTM = ember.nn.LSTM(3, 4).double()
+    _GRU = ember.nn.GRU(3, 4).double()
+    _P = {k: _np_params(m) for k, m in [("lc", _LSTM_CELL), ("gc", _GRU_CELL), ("l", _LSTM),
+                                        ("g", _GRU)]}
+
+    def _lstm_seq_ref(x, h0, c0):
+        h, c, outs = h0[0], c0[0], []
+        for t in range(x.shape[0]):
+            h, c = _lstm_step(x[t], h, c, _P["l"])
+            outs.append(h)
+        return np.stack(outs)
+
+    def _gru_seq_ref(x, h0):
+        h, outs = h0[0], []
+        for t in range(x.shape[0]):
+            h = _gru_step(x[t], h, _P["g"])
+            outs.append(h)
+        return np.stack(outs)
+
+    spec("nn_lstm_cell", lambda x, h, c: _LSTM_CELL(x, (h, c)), [T(2, 3), T(2, 4), T(2, 4)],
+         lambda x, h, c: _lstm_step(x, h, c, _P["lc"]))
+    spec("nn_gru_cell", lambda x, h: _GRU_CELL(x, h), [T(2, 3), T(2, 4)],
+         lambda x, h: _gru_step(x, h, _P["gc"]))
+    spec("nn_lstm_sequence", lambda x, h, c: _LSTM(x, (h, c))[0], [T(3, 2, 3), T(1, 2, 4), T(1, 2, 4)],
+         _lstm_seq_ref)
+    spec("nn_gru_sequence", lambda x, h: _GRU(x, h)[0], [T(3, 2, 3), T(1, 2, 4)], _gru_seq_ref)
