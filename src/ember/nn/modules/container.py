@@ -335,10 +335,6 @@ class ParameterList(Module):
                 lines.append(f"  ({i}): Object of type: {type(p).__name__}")
         return "\n".join(lines)
 
-    def __repr__(self) -> str:
-        body = self.extra_repr()
-        return self._get_name() + ("(\n" + body + "\n)" if body else "()")
-
 
 class ParameterDict(Module):
     """An ordered dict of parameters (plain tensors are wrapped into Parameters)."""
@@ -403,11 +399,7 @@ class ParameterDict(Module):
             if isinstance(p, Tensor):
                 kind = "Parameter" if isinstance(p, Parameter) else "Tensor"
                 size = "x".join(str(s) for s in p.size())
-                lines.append(f"  ({k}): {kind} containing: [{p.dtype} of size {size}]")
+                lines.append(f"  ({k}): {kind} containing: [{p.type()} of size {size}]")
             else:
                 lines.append(f"  ({k}): Object of type: {type(p).__name__}")
         return "\n".join(lines)
-
-    def __repr__(self) -> str:
-        body = self.extra_repr()
-        return self._get_name() + ("(\n" + body + "\n)" if body else "()")

@@ -611,7 +611,7 @@ def _remove_from(d: dict, name: str, stores) -> None:
 
 def _typename(obj) -> str:
     if isinstance(obj, Tensor):
-        return "torch." + type(obj).__name__
+        return obj.type()
     return f"{type(obj).__module__}.{type(obj).__qualname__}" \
         if type(obj).__module__ != "builtins" else type(obj).__name__
 
