@@ -156,8 +156,8 @@ class LBFGS(Optimizer):
         ...     loss.backward()
         ...     return loss
         >>> _ = opt.step(closure)
-        >>> w
-        tensor([1., 1.], dtype=ember.float64, requires_grad=True)
+        >>> [round(v, 6) for v in w.tolist()]
+        [1.0, 1.0]
     """
 
     def __init__(self, params, lr=1, max_iter=20, max_eval=None, tolerance_grad=1e-7,

@@ -64,7 +64,7 @@ class NAdam(Optimizer):
         >>> opt = ember.optim.NAdam([w], lr=0.1)
         >>> w.sum().backward(); opt.step()
         >>> w
-        tensor([0.9000, 0.9000], dtype=ember.float64, requires_grad=True)
+        tensor([0.8944, 0.8944], dtype=ember.float64, requires_grad=True)
     """
 
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,

@@ -346,11 +346,21 @@ def _typename(obj) -> str:
     return t.__name__ if t.__module__ == "builtins" else f"{t.__module__}.{t.__name__}"
 
 
+# 0-dim scalar state that PyTorch keeps in float32 (float64 under a float64 default dtype).
+_SCALAR_STATE = frozenset({"step", "mu_product", "eta", "mu"})
+
+
 def _cast_state(param: Tensor, value, key):
-    """A fresh, writable copy of loaded state; floats take the parameter's dtype except ``step``."""
+    """A fresh, writable copy of loaded state; floats take the parameter's dtype.
+
+    Differences from PyTorch: PyTorch casts every key but ``step`` to the parameter's dtype,
+    so NAdam's ``mu_product`` and ASGD's ``eta``/``mu`` switch from float32 to float64 on load
+    and a float64 run does not resume bit for bit. ember keeps their dtype, so it does.
+    """
     if isinstance(value, Tensor):
         arr = value._data
-        if key != "step" and param.is_floating_point() and arr.dtype.kind == "f":
+        scalar = key in _SCALAR_STATE and arr.ndim == 0
+        if not scalar and param.is_floating_point() and arr.dtype.kind == "f":
             arr = np.array(arr, dtype=param._data.dtype, copy=True)
         else:
             arr = np.array(arr, copy=True)
