@@ -90,7 +90,12 @@ def _mha(q_in, k_in, v_in, num_heads, in_proj_weight, in_proj_bias, bias_k, bias
         mask = m.reshape(n, num_heads, l, -1) if m.ndim == 3 else m
     elif is_causal:
         mask = np.where(_causal(l, k.shape[1]), 0.0, -np.inf).astype(dtype)
-    kpm = None if key_padding_mask is None else _as_additive(key_padding_mask, dtype, False)
+    kpm = None
+    if key_padding_mask is not None:
+        if tuple(key_padding_mask.shape) != (n, k.shape[1]):
+            raise AssertionError(f"expecting key_padding_mask shape of {(n, k.shape[1])}, but got "
+                                 f"{tuple(key_padding_mask.shape)}")
+        kpm = _as_additive(key_padding_mask, dtype, False)
     if bias_k is not None:
         k = _cat([k, bias_k.reshape(1, 1, e).expand(n, 1, e)], 1)
         v = _cat([v, bias_v.reshape(1, 1, e).expand(n, 1, e)], 1)
