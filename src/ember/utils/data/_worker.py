@@ -81,7 +81,10 @@ class ExceptionWrapper:
             exc = self.exc_type(msg)
         except Exception:
             raise RuntimeError(msg) from None
-        raise exc
+        try:
+            raise exc
+        finally:
+            exc = None  # no frame -> exception -> traceback -> frame cycle keeps workers alive
 
     def __reduce__(self):
         # A class the main process cannot import would make the whole message unreadable.
