@@ -41,12 +41,17 @@ from ._ops.shape import (argwhere, atleast_1d, atleast_2d, atleast_3d, cat, chun
                          tril, triu, unbind, unflatten, unsqueeze, vstack)
 from ._ops.linalg import (addbmm, addmm, addmv, baddbmm, bmm, dot, einsum, ger, inner, matmul, mm,
                           mv, outer, tensordot)
+from ._ops.sort import (argsort, cummax, cummin, kthvalue, median, mode, msort, nanmedian, sort,
+                        topk, unique, unique_consecutive)
+from ._ops.stats import (diff, dist, logcumsumexp, nanmean, nanquantile, nansum, norm, quantile)
+from ._ops.compose import (addcdiv, addcmul, float_power, hypot, logaddexp, logaddexp2, logit,
+                           positive, signbit, take, xlogy)
 from ._tensor_str import get_printoptions, set_printoptions
 from .autograd.grad_mode import (enable_grad, inference_mode, is_grad_enabled,
                                  is_inference_mode_enabled, no_grad, set_grad_enabled)
 from .random import (Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed,
                      set_rng_state)
-from . import autograd, cuda, linalg, random  # noqa: E402
+from . import autograd, cuda, linalg, random, return_types  # noqa: E402
 from . import serialization  # noqa: E402
 from .serialization import load, save  # noqa: E402
 from . import multiprocessing, utils  # noqa: E402
@@ -54,7 +59,6 @@ from . import nn  # noqa: E402
 from . import optim  # noqa: E402
 import ember.nn.functional  # noqa: E402,F401
 
-float_power = pow
 
 
 def is_tensor(obj) -> bool:

@@ -220,8 +220,45 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
         raise RuntimeError("number of steps must be non-negative")
     start = start.item() if isinstance(start, Tensor) else start
     end = end.item() if isinstance(end, Tensor) else end
-    data = np.linspace(start, end, steps, dtype=np.float64)
-    return _finish(data.astype(_float_dtype(dtype)), requires_grad)
+    dt = _float_dtype(dtype)
+    if dt.kind != "f":
+        data = _linspace_values(start, end, steps, np.dtype(np.float64))
+        return _finish(np.trunc(data).astype(dt), requires_grad)
+    return _finish(_linspace_values(start, end, steps, dt), requires_grad)
+
+
+def _linspace_values(start, end, steps: int, dt: np.dtype) -> np.ndarray:
+    """PyTorch's values bit for bit: the first half counts up from ``start``, the second half
+    down from ``end``, each ``a + step * i`` rounded once (PyTorch's kernel uses fused
+    multiply-add)."""
+    if steps <= 1:
+        return np.full(steps, start, dt)
+    T = dt.type
+    s, e = T(start), T(end)
+    step = (e - s) / T(steps - 1)
+    i = np.arange(steps, dtype=np.float64)
+    if dt == np.float64:
+        lo = _fma64(np.float64(step), i, s)
+        hi = _fma64(-np.float64(step), steps - 1 - i, e)
+    else:
+        # float32/16 products are exact in float64, so one float64 add then rounding is fused.
+        lo = (np.float64(s) + np.float64(step) * i).astype(dt)
+        hi = (np.float64(e) - np.float64(step) * (steps - 1 - i)).astype(dt)
+    return np.where(i < steps // 2, lo, hi).astype(dt, copy=False)
+
+
+def _fma64(a, b: np.ndarray, c) -> np.ndarray:
+    """``a * b + c`` with one rounding, from error-free float64 transformations (Dekker/Knuth)."""
+    p = a * b
+    # Split both factors into 26-bit halves so the product's rounding error is exact.
+    ca, cb = 134217729.0 * a, 134217729.0 * b
+    ah, bh = ca - (ca - a), cb - (cb - b)
+    al, bl = a - ah, b - bh
+    p_err = ((ah * bh - p) + ah * bl + al * bh) + al * bl
+    s = c + p
+    bb = s - c
+    s_err = (c - (s - bb)) + (p - bb)
+    return s + (s_err + p_err)
 
 
 def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None,

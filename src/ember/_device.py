@@ -55,7 +55,8 @@ def check_device(dev) -> device:
         return CPU
     d = device(dev)
     if d.type != "cpu":
-        raise RuntimeError(
+        # AssertionError, as PyTorch built without CUDA raises.
+        raise AssertionError(
             f"ember has no '{d.type}' backend yet: tensors live on the CPU (NumPy). "
             "ember.cuda.is_available() is False; use device='cpu' or leave device unset.")
     return CPU

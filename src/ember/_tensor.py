@@ -188,6 +188,18 @@ class Tensor:
             return self._data
         return self._data.astype(dtype, copy=False)
 
+    def __array_wrap__(self, array, context=None, return_scalar=False):
+        """NumPy ufuncs on a tensor (``np.sin(t)``) give a tensor back, as with PyTorch.
+
+        As in PyTorch, a bool result comes back as uint8; kinds ember cannot hold stay arrays.
+        """
+        array = np.asarray(array)
+        if array.dtype == np.bool_:
+            array = array.astype(np.uint8)
+        if array.dtype not in _dtype._BY_NP:
+            return array
+        return _make(array)
+
     # ---------------------------------------------------------------- Python protocol
     def item(self):
         if self._data.size != 1:
@@ -214,12 +226,12 @@ class Tensor:
 
     def __float__(self) -> float:
         if self._data.size != 1:
-            raise TypeError("only one element tensors can be converted to Python scalars")
+            raise ValueError("only one element tensors can be converted to Python scalars")
         return float(self._data.item())
 
     def __int__(self) -> int:
         if self._data.size != 1:
-            raise TypeError("only one element tensors can be converted to Python scalars")
+            raise ValueError("only one element tensors can be converted to Python scalars")
         return int(self._data.item())
 
     def __index__(self) -> int:

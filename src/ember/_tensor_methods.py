@@ -28,7 +28,7 @@ def _fast_binary(cls, name, fn):
         if other.__class__ is Tensor and other._data.dtype is self._data.dtype:
             try:
                 return apply(cls, self, other)
-            except ValueError:
+            except (ValueError, TypeError):
                 pass  # fall through to the checked path for the error message
         return fn(self, other)
     op.__name__ = name
@@ -393,3 +393,46 @@ T.share_memory_ = lambda self: self
 T.is_shared = lambda self: False
 T.pin_memory = lambda self: self
 T.is_pinned = lambda self: False
+
+# ---------------------------------------------------------------- order statistics and norms
+
+from ._ops import sort as _sort  # noqa: E402
+from ._ops import stats as _stats  # noqa: E402
+
+for _name in ("sort", "argsort", "msort", "topk", "kthvalue", "median", "nanmedian", "mode",
+              "unique", "unique_consecutive", "cummax", "cummin"):
+    setattr(T, _name, getattr(_sort, _name))
+for _name in ("norm", "dist", "diff", "logcumsumexp", "nansum", "nanmean", "quantile", "nanquantile"):
+    setattr(T, _name, getattr(_stats, _name))
+
+from ._ops import compose as _compose  # noqa: E402
+
+for _name in ("addcmul", "addcdiv", "hypot", "logaddexp", "logaddexp2", "logit", "xlogy",
+              "float_power", "positive", "signbit", "take", "sum_to_size"):
+    setattr(T, _name, getattr(_compose, _name))
+for _name in ("addcmul", "addcdiv", "hypot", "logit", "xlogy", "float_power"):
+    setattr(T, _name + "_", _inplace_op(getattr(_compose, _name), _name + "_"))
+
+
+def _softmax(self, dim=None, dtype=None):
+    from .nn.functional import softmax
+    return softmax(self, dim, dtype=dtype)
+
+
+def _log_softmax(self, dim=None, dtype=None):
+    from .nn.functional import log_softmax
+    return log_softmax(self, dim, dtype=dtype)
+
+
+def _multinomial(self, num_samples, replacement=False, *, generator=None):
+    from ._creation import multinomial
+    return multinomial(self, num_samples, replacement, generator=generator)
+
+
+def _bernoulli(self, p=None, *, generator=None):
+    from ._creation import bernoulli
+    return bernoulli(self, p, generator=generator)
+
+
+T.softmax, T.log_softmax = _softmax, _log_softmax
+T.multinomial, T.bernoulli = _multinomial, _bernoulli

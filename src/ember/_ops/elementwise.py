@@ -519,17 +519,23 @@ def _binary(cls, a, b, name: str):
 
 def add(input, other, *, alpha=1, out=None):
     if alpha != 1:
-        other = mul(other, alpha)
+        other = other * alpha
     return _out(_binary(AddBackward0, input, other, "add"), out)
 
 
+def _is_bool(x) -> bool:
+    if isinstance(x, Tensor):
+        return x._data.dtype == np.bool_
+    return isinstance(x, (bool, np.bool_))
+
+
 def sub(input, other, *, alpha=1, out=None):
-    if isinstance(input, Tensor) and input._data.dtype == np.bool_ and isinstance(other, Tensor) \
-            and other._data.dtype == np.bool_:
-        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
-                           "Use the `^` or `logical_xor()` operator instead.")
+    if _is_bool(input) or _is_bool(other):
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If "
+                           "you are trying to invert a mask, use the `~` or `logical_not()` operator "
+                           "instead.")
     if alpha != 1:
-        other = mul(other, alpha)
+        other = other * alpha
     return _out(_binary(SubBackward0, input, other, "sub"), out)
 
 
@@ -574,6 +580,8 @@ def _result_dtype(a, b):
 def floor_divide(input, other):
     a, b = binary_operands(input, other, "floor_divide") if isinstance(input, Tensor) else \
         binary_operands(other, input, "floor_divide")[::-1]
+    if a._data.dtype == np.bool_:
+        raise NotImplementedError("\"div_floor_cpu\" not implemented for 'Bool'")
     if a._data.dtype.kind in "iub" and np.any(b._data == 0):
         raise RuntimeError("ZeroDivisionError")
     return _make(np.floor_divide(a._data, b._data))
@@ -590,13 +598,20 @@ def pow(input, exponent):
     if not isinstance(input, Tensor):
         # number ** tensor
         base = _make(np.array(input, dtype=_dtype.result_type(exponent, input).np))
+        if base._data.dtype == np.bool_:
+            raise NotImplementedError("\"pow\" not implemented for 'Bool'")
         exponent = exponent.to(base.dtype) if exponent.dtype != base.dtype else exponent
         return apply(PowBackward1, base, exponent)
     if isinstance(exponent, Tensor):
         a, b = binary_operands(input, exponent, "pow")
+        if a._data.dtype == np.bool_:
+            raise NotImplementedError("\"pow\" not implemented for 'Bool'")
         return apply(PowBackward1, a, b)
     rt = _dtype.result_type(input, exponent)
     x = input if input._data.dtype == rt.np else input.to(rt)
+    if rt is _dtype.bool:
+        # x ** True is x and x ** False is all True, as in PyTorch.
+        return input.clone() if exponent else _make(np.ones(input._data.shape, np.bool_))
     if rt.is_floating_point is False and isinstance(exponent, int) and exponent < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
     return apply(PowBackward0, x, exponent=exponent)
@@ -649,11 +664,19 @@ def atan2(input, other):
 arctan2 = atan2
 
 
+def _no_bool(input, kernel: str) -> None:
+    if input._data.dtype == np.bool_:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+
+
 def relu(input):
+    if input._data.dtype == np.bool_:
+        raise RuntimeError("Boolean inputs not supported for relu")
     return apply(ReluBackward0, input)
 
 
 def abs(input):
+    _no_bool(input, "abs_cpu")
     return apply(AbsBackward0, input)
 
 
@@ -661,24 +684,28 @@ absolute = abs
 
 
 def sign(input):
+    if input._data.dtype == np.bool_:
+        return input.clone()
     return apply(SignBackward0, input)
 
 
-def _integer_identity(cls):
+def _integer_identity(cls, kernel):
     def fn(input, **kw):
-        if input._data.dtype.kind in "iub":
+        _no_bool(input, kernel)
+        if input._data.dtype.kind in "iu":
             return input.clone()
         return apply(cls, input, **kw)
     return fn
 
 
-floor = _integer_identity(FloorBackward0)
-ceil = _integer_identity(CeilBackward0)
-trunc = fix = _integer_identity(TruncBackward0)
+floor = _integer_identity(FloorBackward0, "floor_vml_cpu")
+ceil = _integer_identity(CeilBackward0, "ceil_vml_cpu")
+trunc = fix = _integer_identity(TruncBackward0, "trunc_vml_cpu")
 
 
 def round(input, *, decimals=0):
-    if input._data.dtype.kind in "iub":
+    _no_bool(input, "round_cpu")
+    if input._data.dtype.kind in "iu":
         return input.clone()
     return apply(RoundBackward0, input, decimals=decimals)
 
@@ -709,11 +736,20 @@ def _scalar_like(v, like: Tensor) -> Tensor:
     return _make(np.array(v, dtype=like._data.dtype))
 
 
+def _require_tensors(input, other, name: str) -> None:
+    for pos, (arg, x) in enumerate((("input", input), ("other", other)), 1):
+        if not isinstance(x, Tensor):
+            raise TypeError(f"{name}(): argument '{arg}' (position {pos}) must be Tensor, not "
+                            f"{type(x).__name__}")
+
+
 def maximum(input, other):
+    _require_tensors(input, other, "maximum")
     return _binary(MaximumBackward0, input, other, "maximum")
 
 
 def minimum(input, other):
+    _require_tensors(input, other, "minimum")
     return _binary(MinimumBackward0, input, other, "minimum")
 
 
@@ -803,12 +839,14 @@ def _bitwise(ufunc, name):
         else:
             b, a = binary_operands(other, input, name)
         if a._data.dtype.kind == "f":
-            raise RuntimeError(f"\"{name}_cpu\" not implemented for '{a.dtype.name.capitalize()}'")
+            raise NotImplementedError(f"\"{name}_cpu\" not implemented for "
+                                      f"'{_KERNEL_NAMES[a.dtype.name]}'")
         return _make(ufunc(a._data, b._data))
     fn.__name__ = name
     return fn
 
 
+_KERNEL_NAMES = {"float16": "Half", "float32": "Float", "float64": "Double"}
 bitwise_and = _bitwise(np.bitwise_and, "bitwise_and")
 bitwise_or = _bitwise(np.bitwise_or, "bitwise_or")
 bitwise_xor = _bitwise(np.bitwise_xor, "bitwise_xor")

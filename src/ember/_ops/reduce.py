@@ -1,22 +1,15 @@
 """Reductions: sum, mean, extrema, variance, log-sum-exp, cumulative ops."""
 from __future__ import annotations
 
-import collections
-
 import numpy as np
 
-from .. import _dtype
+from .. import _dtype, return_types
 from .._tensor import Tensor, _make, _wrap_dim
 from ..autograd.graph import Node, apply
 
-# What max(dim=...) and friends return: a named tuple as PyTorch's torch.return_types.
-max_result = collections.namedtuple("max", ["values", "indices"])
-min_result = collections.namedtuple("min", ["values", "indices"])
-sort_result = collections.namedtuple("sort", ["values", "indices"])
-topk_result = collections.namedtuple("topk", ["values", "indices"])
-median_result = collections.namedtuple("median", ["values", "indices"])
-mode_result = collections.namedtuple("mode", ["values", "indices"])
-kthvalue_result = collections.namedtuple("kthvalue", ["values", "indices"])
+# What max(dim=...) and friends return: named tuples as PyTorch's torch.return_types.
+max_result = return_types.max
+min_result = return_types.min
 
 
 def _dims(dim, ndim: int):
@@ -318,7 +311,14 @@ def min(input, dim=None, keepdim=False, *, out=None):
     return min_result(*apply(MinBackward1, input, axis=axis, keepdim=keepdim, arg=np.argmin))
 
 
+def _no_bool_arg(input, op: str) -> None:
+    if input._data.dtype == np.bool_:
+        raise RuntimeError(f"{op}(): does not support bool input (shape {list(input.shape)}); "
+                           "convert it with .long() or .float() first")
+
+
 def argmax(input, dim=None, keepdim=False):
+    _no_bool_arg(input, "argmax")
     if dim is None:
         return _make(np.array(np.argmax(input._data), dtype=np.int64))
     axis = _wrap_dim(dim, input._data.ndim)
@@ -326,6 +326,7 @@ def argmax(input, dim=None, keepdim=False):
 
 
 def argmin(input, dim=None, keepdim=False):
+    _no_bool_arg(input, "argmin")
     if dim is None:
         return _make(np.array(np.argmin(input._data), dtype=np.int64))
     axis = _wrap_dim(dim, input._data.ndim)
@@ -360,6 +361,8 @@ def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 
 def logsumexp(input, dim, keepdim=False):
     from .elementwise import exp, log
+    if input._data.dtype.kind != "f":
+        input = input.to(_dtype.get_default_dtype())
     axes = _dims(dim, input._data.ndim)
     m = amax(input, axes, keepdim=True).detach()
     m = m.masked_fill(~m.isfinite(), 0.0)
@@ -367,16 +370,20 @@ def logsumexp(input, dim, keepdim=False):
     return out if keepdim else out.squeeze(axes) if axes else out
 
 
+def _logical_reduce(fn, input, dim, keepdim):
+    a = input._data
+    axes = None if dim is None else _dims(dim, a.ndim)
+    out = np.asarray(fn(a, axis=axes, keepdims=keepdim and dim is not None))
+    # uint8 in, uint8 out: PyTorch keeps the byte dtype for all()/any().
+    return _make(out.astype(np.uint8) if a.dtype == np.uint8 else out)
+
+
 def all(input, dim=None, keepdim=False):
-    if dim is None:
-        return _make(np.array(np.all(input._data)))
-    return _make(np.all(input._data, axis=_dims(dim, input._data.ndim), keepdims=keepdim))
+    return _logical_reduce(np.all, input, dim, keepdim)
 
 
 def any(input, dim=None, keepdim=False):
-    if dim is None:
-        return _make(np.array(np.any(input._data)))
-    return _make(np.any(input._data, axis=_dims(dim, input._data.ndim), keepdims=keepdim))
+    return _logical_reduce(np.any, input, dim, keepdim)
 
 
 def count_nonzero(input, dim=None):

@@ -422,7 +422,7 @@ class CatBackward0(Node):
 def cat(tensors, dim=0, *, out=None):
     tensors = list(tensors)
     if not tensors:
-        raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
+        raise ValueError("torch.cat(): expected a non-empty list of Tensors")
     for i, t in enumerate(tensors):
         if not isinstance(t, Tensor):
             raise TypeError(f"cat(): expected Tensor as element {i} in argument 0, but got "
@@ -751,6 +751,10 @@ def setitem(input, key, value):
     _check_bounds(npkey, input._data.shape)
     value = _value_tensor(value, input)
     recording = _state.enabled and (input._requires_grad or value._requires_grad)
+    if recording and _through_view(input):
+        _copy_slices(input, lambda old, v: apply(IndexPutBackward0, old, v, key=npkey,
+                                                  accumulate=False), (value,), {}, "index_put_")
+        return
     if recording:
         check_inplace(input, "index_put_")
         old = _snapshot(input)
@@ -806,6 +810,65 @@ def _rebase(t: Tensor, result: Tensor) -> None:
         result.grad_fn._saved = tuple(saved)
 
 
+def _through_view(t: Tensor) -> bool:
+    """Whether an in-place change of ``t`` must also rewrite its base's history (CopySlices)."""
+    base = t._base
+    if base is None or (t.grad_fn is None and t._requires_grad):
+        return False
+    if base._requires_grad:
+        # A view of a leaf is refused by check_inplace; a view that does not require grad while
+        # its base does (detach(), or taken under no_grad) is outside the base's graph.
+        return base.grad_fn is not None and t._requires_grad
+    return True
+
+
+def _flat_view_index(base: np.ndarray, view: np.ndarray):
+    """Positions in ``base.reshape(-1)`` of every element of ``view`` (None if not expressible)."""
+    item = base.itemsize
+    if not base.flags.c_contiguous or view.itemsize != item or base.size == 0:
+        return None
+    offset = view.__array_interface__["data"][0] - base.__array_interface__["data"][0]
+    if offset % item or any(st % item for st in view.strides):
+        return None
+    idx = np.full(view.shape, offset // item, dtype=np.int64)
+    for axis, (n, st) in enumerate(zip(view.shape, view.strides)):
+        shape = [1] * view.ndim
+        shape[axis] = n
+        idx = idx + (np.arange(n, dtype=np.int64) * (st // item)).reshape(shape)
+    if idx.size and (idx.min() < 0 or idx.max() >= base.size):
+        return None
+    return idx
+
+
+def _copy_slices(t: Tensor, fn, args, kw, op: str) -> Tensor:
+    """In-place ``fn`` on view ``t``: the base's history becomes "old base with t's region
+    replaced by fn(old region)", and t's history becomes that region of the new base."""
+    base = t._base
+    idx = _flat_view_index(base._data, t._data)
+    if idx is None:
+        raise RuntimeError(
+            f"{op}: ember cannot differentiate this in-place change through a view (shape "
+            f"{list(t._data.shape)}) of a tensor of shape {list(base._data.shape)} whose memory is "
+            "not contiguous. Apply the change to a clone() or to the base tensor.")
+    if np.unique(idx).size != idx.size:
+        raise RuntimeError("unsupported operation: more than one element of the written-to tensor "
+                           "refers to a single memory location. Please clone() the tensor before "
+                           "performing the operation.")
+    key = _make(idx)
+    old_flat = _snapshot(base).reshape(-1)
+    result = fn(getitem(old_flat, key), *args, **kw)
+    if result._data.shape != t._data.shape:
+        raise RuntimeError(f"output with shape {list(t._data.shape)} doesn't match the broadcast "
+                           f"shape {list(result._data.shape)}")
+    new_base = index_put(old_flat, (key,), result).reshape(base._data.shape)
+    np.copyto(t._data, result._data, casting="unsafe")
+    _rebase(base, new_base)
+    base._bump_version()     # t shares the base's version counter
+    region = getitem(new_base.reshape(-1), key)
+    t.grad_fn, t._output_nr, t._requires_grad = region.grad_fn, region._output_nr, True
+    return t
+
+
 def inplace(t: Tensor, fn, *args, op: str = "", **kw) -> Tensor:
     """Run out-of-place ``fn(t, *args)`` and write the result into ``t``'s storage."""
     from ..autograd.grad_mode import _state
@@ -823,6 +886,8 @@ def inplace(t: Tensor, fn, *args, op: str = "", **kw) -> Tensor:
         np.copyto(t._data, result._data, casting="unsafe")
         t._bump_version()
         return t
+    if _through_view(t):
+        return _copy_slices(t, fn, args, kw, op)
     check_inplace(t, op)
     old = _snapshot(t)
     result = fn(old, *args, **kw)
@@ -1021,6 +1086,9 @@ def _diag_embed(g, shape, offset, a1, a2):
 
 def diagonal(input, offset=0, dim1=0, dim2=1):
     nd = input._data.ndim
+    if _wrap_dim(dim1, nd) == _wrap_dim(dim2, nd):
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2} (input shape "
+                           f"{list(input.shape)})")
     return apply(DiagonalBackward0, input, offset=offset, a1=_wrap_dim(dim1, nd), a2=_wrap_dim(dim2, nd))
 
 
