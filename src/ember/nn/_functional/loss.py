@@ -166,41 +166,39 @@ def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: fl
 
 
 def _class_axis_checks(input: Tensor, target: Tensor, name: str):
-    """Validate (input, int target) for nll/cross_entropy; returns the class axis."""
+    """Validate (input, integer target) for nll/cross_entropy; returns the class axis."""
     nd = input.dim()
     if nd == 0:
         raise ValueError(f"Expected 1 or more dimensions (got 0) ({name})")
-    if target._data.dtype.kind not in "iu":
-        raise RuntimeError(f"expected scalar type Long but found {_dtype_name(target)} ({name}: "
-                           "class-index targets must be integers; use target.long(), or pass "
-                           "class probabilities with the same shape as the input)")
+    if target._data.dtype not in (np.int64, np.uint8):
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got "
+                           f"{_dtype_name(target)} ({name}: class-index targets must be int64, "
+                           "use target.long(); class probabilities must have the input's shape "
+                           f"{tuple(input.shape)})")
     if nd == 1:
         if target.dim() != 0:
             raise RuntimeError(f"0D or 1D target tensor expected, multi-target not supported "
                                f"({name}: input shape {tuple(input.shape)}, target shape "
                                f"{tuple(target.shape)})")
         return 0
-    if target.dim() != nd - 1:
-        if nd == 2:
-            raise RuntimeError(f"0D or 1D target tensor expected, multi-target not supported "
-                               f"({name}: input shape {tuple(input.shape)}, target shape "
-                               f"{tuple(target.shape)}; the target should have shape "
-                               f"({input.shape[0]},))")
-        raise RuntimeError(f"Expected target of shape {(input.shape[0],) + tuple(input.shape[2:])} "
-                           f"for input of shape {tuple(input.shape)}, got {tuple(target.shape)} "
-                           f"({name})")
-    if target.shape[0] != input.shape[0]:
+    if target.dim() >= 1 and target.shape[0] != input.shape[0]:
         raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target "
                          f"batch_size ({target.shape[0]}).")
-    if tuple(target.shape[1:]) != tuple(input.shape[2:]):
-        raise RuntimeError(f"size mismatch (got input: {tuple(input.shape)}, target: "
-                           f"{tuple(target.shape)}) ({name})")
+    if nd == 2 and target.dim() != 1:
+        raise RuntimeError(f"0D or 1D target tensor expected, multi-target not supported "
+                           f"({name}: input shape {tuple(input.shape)}, target shape "
+                           f"{tuple(target.shape)}; the target should have shape "
+                           f"({input.shape[0]},))")
+    expected = [input.shape[0]] + list(input.shape[2:])
+    if list(target.shape) != expected:
+        raise RuntimeError(f"Expected target size {expected}, got {list(target.shape)} ({name}: "
+                           f"input shape {tuple(input.shape)} has classes in dim 1)")
     return 1
 
 
 def _dtype_name(t: Tensor) -> str:
     names = {"float32": "Float", "float64": "Double", "float16": "Half", "bool": "Bool",
-             "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte"}
+             "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "int64": "Long"}
     return names.get(str(t._data.dtype), str(t._data.dtype))
 
 
@@ -336,7 +334,7 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
     if not isinstance(input, Tensor) or not isinstance(target, Tensor):
         raise TypeError(f"cross_entropy(): argument 'input' and 'target' must be Tensor, got "
                         f"{type(input).__name__} and {type(target).__name__}")
-    if target._data.dtype.kind == "f":
+    if target._data.dtype.kind == "f" and target.shape == input.shape:
         return _cross_entropy_probs(input, target, weight, reduction, label_smoothing)
     axis = _prepare_class_loss(input, target, weight, "cross_entropy")
     if input._data.dtype.kind != "f":

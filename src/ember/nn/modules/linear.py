@@ -77,11 +77,11 @@ class Linear(Module):
                     or input.shape[-1] == self.in_features:
                 raise
             raise ModuleShapeError(self, (
-                f"expects {self.in_features} input features (the last dimension of its input) "
-                f"but got {input.shape[-1]}, input shape {tuple(input.shape)}, weight shape "
-                f"{tuple(p['weight'].shape)}. Fix: reshape/flatten the input so its last "
+                f"expects {self.in_features} input features but got {input.shape[-1]} (input "
+                f"shape {tuple(input.shape)}, weight shape {tuple(p['weight'].shape)}; "
+                f"{e.args[0].split(':')[0]}). Fix: reshape or flatten the input so its last "
                 f"dimension is {self.in_features}, or build this layer with "
-                f"in_features={input.shape[-1]}. ({e.args[0].split(':')[0]})")) from None
+                f"in_features={input.shape[-1]}.")) from None
 
     def extra_repr(self) -> str:
         return (f"in_features={self.in_features}, out_features={self.out_features}, "

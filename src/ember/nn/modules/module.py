@@ -32,8 +32,8 @@ class ModuleShapeError(RuntimeError):
         self.path = None
 
     def __str__(self) -> str:
-        where = f" (module '{self.path}')" if self.path else ""
-        return f"{self.module!r}{where}: {self.detail}"
+        where = f" in module '{self.path}'" if self.path else ""
+        return f"{self.module!r}{where} {self.detail}"
 
 
 class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
