@@ -1061,7 +1061,10 @@ class DiagonalBackward0(Node):
 
     def forward(self, x, offset=0, a1=0, a2=1):
         self.shape, self.args = x.shape, (offset, a1, a2)
-        return np.diagonal(x, offset, a1, a2)
+        d = np.diagonal(x, offset, a1, a2)
+        # NumPy hands out diagonals read-only; PyTorch's diagonal is a writable view.
+        d.flags.writeable = x.flags.writeable
+        return d
 
     def backward(self, gy):
         return _diag_embed(gy, self.shape, *self.args)
