@@ -99,7 +99,7 @@ def collate(batch, *, collate_fn_map: dict[type, Callable] | None = None):
     if isinstance(elem, collections.abc.Mapping):
         return _collate_mapping(batch, elem, collate_fn_map)
     if isinstance(elem, tuple) and hasattr(elem, "_fields"):  # namedtuple
-        return elem_type(*(collate(list(s), collate_fn_map=collate_fn_map) for s in zip(*batch)))
+        return elem_type(*(collate(s, collate_fn_map=collate_fn_map) for s in zip(*batch)))
     if isinstance(elem, collections.abc.Sequence):
         return _collate_sequence(batch, elem, collate_fn_map)
     raise TypeError(_ERR.format(elem_type))
@@ -121,7 +121,7 @@ def _collate_sequence(batch, elem, collate_fn_map):
     size = len(elem)
     if any(len(e) != size for e in batch):
         raise RuntimeError("each element in list of batch should be of equal size")
-    columns = [collate(list(s), collate_fn_map=collate_fn_map) for s in zip(*batch)]
+    columns = [collate(s, collate_fn_map=collate_fn_map) for s in zip(*batch)]
     if isinstance(elem, tuple):
         return columns  # PyTorch returns a list for tuples
     if isinstance(elem, collections.abc.MutableSequence):
