@@ -389,8 +389,19 @@ def _map_(self, other, fn):
 
 
 T.apply_, T.map_ = _apply_, _map_
-T.share_memory_ = lambda self: self
-T.is_shared = lambda self: False
+
+
+def _share_memory_(self):
+    from .multiprocessing.reductions import share_memory_
+    return share_memory_(self)
+
+
+def _is_shared(self) -> bool:
+    from .multiprocessing.reductions import is_shared
+    return is_shared(self)
+
+
+T.share_memory_, T.is_shared = _share_memory_, _is_shared
 T.pin_memory = lambda self: self
 T.is_pinned = lambda self: False
 
