@@ -94,21 +94,29 @@ def _conv_array(x, w, stride, padding, dilation, groups):
 
 
 def _conv_transpose_array(x, w, stride, padding, dilation, groups, output_padding):
+    """Transposed convolution: one GEMM into columns, then a col2im scatter.
+
+    Both run in a batch-last layout (C, *spatial, N): each tap's add then moves rows of
+    ``W_out * N`` contiguous numbers, where the batch-first layout would move rows of ``W_out``.
+    """
     nd = w.ndim - 2
-    kernel = w.shape[2:]
+    kernel = tuple(w.shape[2:])
     n, cin = x.shape[0], x.shape[1]
     cout_g = w.shape[1]
-    ins = x.shape[2:]
+    ins = tuple(x.shape[2:])
     full = tuple((ins[i] - 1) * stride[i] + dilation[i] * (kernel[i] - 1) + 1 + output_padding[i]
                  for i in range(nd))
-    xf = x.reshape(n, groups, cin // groups, -1)
-    wg = w.reshape(groups, cin // groups, -1)
-    cols = np.matmul(wg.transpose(0, 2, 1), xf)        # (N, g, Cout_g*K, L)
-    cols = cols.reshape((n, groups * cout_g) + tuple(kernel) + tuple(ins))
-    res = _col2im(cols, (n, groups * cout_g) + full, kernel, stride, dilation, ins)
+    xt = np.ascontiguousarray(np.moveaxis(x, 0, -1)).reshape(groups, cin // groups, -1)
+    wt = np.ascontiguousarray(w.reshape(groups, cin // groups, -1).transpose(0, 2, 1))
+    cols = np.matmul(wt, xt).reshape((groups * cout_g,) + kernel + ins + (n,))
+    res = np.zeros((groups * cout_g,) + full + (n,), dtype=x.dtype)
+    for tap in np.ndindex(*kernel):
+        key = (slice(None),) + tuple(slice(t * d, t * d + s * (o - 1) + 1, s)
+                                     for t, d, s, o in zip(tap, dilation, stride, ins))
+        res[key] += cols[(slice(None),) + tap]
     if any(padding):
-        res = res[(Ellipsis,) + tuple(slice(p, f - p) for p, f in zip(padding, full))]
-    return res
+        res = res[(slice(None),) + tuple(slice(p, f - p) for p, f in zip(padding, full))]
+    return np.ascontiguousarray(np.moveaxis(res, -1, 0))
 
 
 def _conv_weight_array(x, gy, kernel, stride, padding, dilation, groups):
@@ -119,11 +127,8 @@ def _conv_weight_array(x, gy, kernel, stride, padding, dilation, groups):
     cols = _im2col(xp, kernel, stride, dilation, out)
     c = x.shape[1]
     if groups == 1:
-        g2 = gy.reshape(n, o, -1)
-        if n == 1:
-            gw = g2[0] @ cols[0].T
-        else:
-            gw = np.tensordot(g2, cols, axes=([0, 2], [0, 2]))
+        # Per-sample GEMMs summed: tensordot would first transpose the columns (a slow copy).
+        gw = np.matmul(gy.reshape(n, o, -1), cols.transpose(0, 2, 1)).sum(0)
     else:
         cols = cols.reshape(n, groups, -1, cols.shape[-1])
         g2 = gy.reshape(n, groups, o // groups, -1)

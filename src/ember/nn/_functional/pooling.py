@@ -66,28 +66,51 @@ class _Geometry:
 
 
 class MaxPoolBackward0(Node):
-    """Max pooling; output 1 (the winning tap per output) carries no gradient."""
-    nondiff_outputs = (1,)
+    """Max pooling: the running maximum of the tap slices (NaN propagates, as in PyTorch).
+
+    Which tap won is worked out only when backward runs, so inference pays for the maxima alone.
+    """
 
     def forward(self, x, geo=None):
         self.geo = geo
-        fill = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
-        xp = _padded(x, geo.padding, geo.extra, fill)
+        xp = _padded(x, geo.padding, geo.extra, _lowest(x.dtype))
         taps = _tap_slices(geo.kernel, geo.stride, geo.dilation, geo.out)
         _, key = next(taps)
         out = xp[key].copy()
-        arg = np.zeros(out.shape, dtype=np.int16)
-        for i, (_, key) in enumerate(taps, 1):
-            s = xp[key]
-            win = s > out
-            win |= np.isnan(s)
-            np.copyto(out, s, where=win)
-            np.copyto(arg, i, where=win)
-        self.arg = arg
-        return out, arg
+        for _, key in taps:
+            np.maximum(out, xp[key], out=out)
+        self.xp, self.out = xp, out
+        return out
 
-    def backward(self, gy, _=None):
-        return apply(MaxPoolScatter, gy, arg=self.arg, geo=self.geo)
+    def backward(self, gy):
+        arg = _winning_taps(self.xp, self.out, self.geo)
+        return apply(MaxPoolScatter, gy, arg=arg, geo=self.geo)
+
+
+def _lowest(dtype):
+    return -np.inf if dtype.kind == "f" else np.iinfo(dtype).min
+
+
+def _winning_taps(xp, out, geo):
+    """Per output, the first tap (in scan order) that holds the maximum, as PyTorch picks."""
+    taps = list(_tap_slices(geo.kernel, geo.stride, geo.dilation, geo.out))
+    arg = np.zeros(out.shape, dtype=np.int16)
+    nan = np.isnan(out) if out.dtype.kind == "f" else None
+    if nan is not None and not nan.any():
+        nan = None
+    for i in range(len(taps) - 1, 0, -1):
+        s = xp[taps[i][1]]
+        hit = s == out
+        if nan is not None:
+            hit |= nan & np.isnan(s)
+        np.copyto(arg, i, where=hit)
+    if nan is not None:
+        # For a NaN output the first NaN tap wins; taps after it must not override.
+        first = xp[taps[0][1]]
+        np.copyto(arg, 0, where=(first == out) | (nan & np.isnan(first)))
+    else:
+        np.copyto(arg, 0, where=xp[taps[0][1]] == out)
+    return arg
 
 
 class MaxPoolScatter(Node):
@@ -98,8 +121,14 @@ class MaxPoolScatter(Node):
         shape = geo.shape[:-len(geo.kernel)] + tuple(
             n + 2 * p + e for n, p, e in zip(geo.shape[-len(geo.kernel):], geo.padding, geo.extra))
         gx = np.zeros(shape, dtype=gy.dtype)
+        disjoint = all(s >= d * (k - 1) + 1 for s, d, k in zip(geo.stride, geo.dilation,
+                                                               geo.kernel))
         for i, (_, key) in enumerate(_tap_slices(geo.kernel, geo.stride, geo.dilation, geo.out)):
-            gx[key] += np.where(arg == i, gy, 0)
+            if disjoint:
+                # Windows do not overlap: each input element gets at most one gradient.
+                np.copyto(gx[key], gy, where=arg == i)
+            else:
+                gx[key] += np.where(arg == i, gy, 0)
         return geo.crop(gx)
 
     def backward(self, ggx):
@@ -163,9 +192,11 @@ def _pool_args(name, nd, input, kernel_size, stride, padding, dilation, ceil_mod
 
 def _max_pool(name, nd, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices):
     geo = _pool_args(name, nd, input, kernel_size, stride, padding, dilation, ceil_mode)
-    out, arg = apply(MaxPoolBackward0, input, geo=geo)
+    out = apply(MaxPoolBackward0, input, geo=geo)
     if return_indices:
-        return out, _make(_flat_indices(geo, arg._data))
+        xp = _padded(input._data, geo.padding, geo.extra, _lowest(input._data.dtype))
+        arg = _winning_taps(xp, out._data, geo)
+        return out, _make(_flat_indices(geo, arg))
     return out
 
 
