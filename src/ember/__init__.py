@@ -43,7 +43,8 @@ from ._ops.linalg import (addbmm, addmm, addmv, baddbmm, bmm, dot, einsum, ger, 
                           mv, outer, tensordot)
 from ._ops.sort import (argsort, cummax, cummin, kthvalue, median, mode, msort, nanmedian, sort,
                         topk, unique, unique_consecutive)
-from ._ops.stats import (diff, dist, logcumsumexp, nanmean, nanquantile, nansum, norm, quantile)
+from ._ops.stats import (aminmax, diff, dist, logcumsumexp, nanmean, nanquantile, nansum, norm,
+                        quantile)
 from ._ops.compose import (addcdiv, addcmul, float_power, hypot, logaddexp, logaddexp2, logit,
                            positive, signbit, take, xlogy)
 from ._tensor_str import get_printoptions, set_printoptions

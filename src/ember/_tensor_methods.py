@@ -413,7 +413,8 @@ from ._ops import stats as _stats  # noqa: E402
 for _name in ("sort", "argsort", "msort", "topk", "kthvalue", "median", "nanmedian", "mode",
               "unique", "unique_consecutive", "cummax", "cummin"):
     setattr(T, _name, getattr(_sort, _name))
-for _name in ("norm", "dist", "diff", "logcumsumexp", "nansum", "nanmean", "quantile", "nanquantile"):
+for _name in ("norm", "aminmax", "dist", "diff", "logcumsumexp", "nansum", "nanmean", "quantile",
+              "nanquantile"):
     setattr(T, _name, getattr(_stats, _name))
 
 from ._ops import compose as _compose  # noqa: E402

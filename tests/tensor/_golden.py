@@ -18,6 +18,8 @@ def load(name: str) -> list:
 
 
 def evaluate(expr: str):
+    if expr.startswith("meta:"):  # random draws: the recorder kept dtype and shape only
+        expr = expr[5:]
     return eval(expr, {"torch": ember, "np": np})
 
 
@@ -36,7 +38,7 @@ def describe(x):
         return {"kind": "dtype", "name": x.name}
     if isinstance(x, ember.Size):
         return {"kind": "size", "values": list(x)}
-    if isinstance(x, (bool, int, float)):
+    if isinstance(x, (bool, int, float, str)):
         return {"kind": type(x).__name__, "value": x}
     raise TypeError(f"cannot describe {type(x)}")
 

@@ -240,7 +240,8 @@ def amin(input, dim=(), keepdim=False):
     return apply(AminBackward0, input, axes=axes, keepdim=keepdim, fn=np.min)
 
 
-class MaxBackward0(Node):
+# PyTorch's names: MaxBackward1 is max() of all elements, MaxBackward0 is max(dim).
+class MaxBackward1(Node):
     """max/min of all elements: the gradient goes evenly to the tied extrema."""
     save_inputs = (0,)
     save_outputs = (0,)
@@ -254,11 +255,11 @@ class MaxBackward0(Node):
         return gy * mask / mask.sum()
 
 
-class MinBackward0(MaxBackward0):
+class MinBackward1(MaxBackward1):
     pass
 
 
-class MaxBackward1(Node):
+class MaxBackward0(Node):
     """max/min along a dim: values and indices; the gradient goes to the index picked."""
     nondiff_outputs = (1,)
 
@@ -279,7 +280,7 @@ class MaxBackward1(Node):
         return zeros_scatter(gy, self.shape, self.axis, idx)
 
 
-class MinBackward1(MaxBackward1):
+class MinBackward0(MaxBackward0):
     pass
 
 
@@ -289,12 +290,12 @@ def max(input, dim=None, keepdim=False, *, out=None):
         return maximum(input, dim)
     if dim is None:
         _check_nonempty(input, "max", ())
-        return apply(MaxBackward0, input, fn=np.max)
+        return apply(MaxBackward1, input, fn=np.max)
     axis = _wrap_dim(dim, input._data.ndim)
     if input._data.ndim == 0:
         return max_result(input.clone(), _make(np.array(0)))
     _check_nonempty(input, "max", (axis,))
-    return max_result(*apply(MaxBackward1, input, axis=axis, keepdim=keepdim, arg=np.argmax))
+    return max_result(*apply(MaxBackward0, input, axis=axis, keepdim=keepdim, arg=np.argmax))
 
 
 def min(input, dim=None, keepdim=False, *, out=None):
@@ -303,12 +304,12 @@ def min(input, dim=None, keepdim=False, *, out=None):
         return minimum(input, dim)
     if dim is None:
         _check_nonempty(input, "min", ())
-        return apply(MinBackward0, input, fn=np.min)
+        return apply(MinBackward1, input, fn=np.min)
     axis = _wrap_dim(dim, input._data.ndim)
     if input._data.ndim == 0:
         return min_result(input.clone(), _make(np.array(0)))
     _check_nonempty(input, "min", (axis,))
-    return min_result(*apply(MinBackward1, input, axis=axis, keepdim=keepdim, arg=np.argmin))
+    return min_result(*apply(MinBackward0, input, axis=axis, keepdim=keepdim, arg=np.argmin))
 
 
 def _no_bool_arg(input, op: str) -> None:

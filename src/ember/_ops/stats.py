@@ -14,7 +14,7 @@ from .. import _dtype
 from .._tensor import Tensor, _make, _wrap_dim
 from ..autograd.graph import Node, apply
 
-__all__ = ["norm", "vector_norm", "dist", "diff", "logcumsumexp", "nansum", "nanmean", "quantile",
+__all__ = ["norm", "vector_norm", "aminmax", "dist", "diff", "logcumsumexp", "nansum", "nanmean", "quantile",
            "nanquantile"]
 
 _INF = math.inf
@@ -25,7 +25,7 @@ def _axes(dim, ndim: int):
     return _dims(dim, ndim)
 
 
-class NormBackward1(Node):
+class LinalgVectorNormBackward0(Node):
     """Euclidean norm over ``axes``."""
 
     save_inputs = (0,)
@@ -66,7 +66,7 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
         x = x.to(dtype)
     axes = _axes(dim, x._data.ndim)
     if ord == 2:
-        return apply(NormBackward1, x, axes=axes, keepdim=keepdim)
+        return apply(LinalgVectorNormBackward0, x, axes=axes, keepdim=keepdim)
     if ord == _INF:
         return amax(x.abs(), axes, keepdim)
     if ord == -_INF:
@@ -90,6 +90,14 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
             return matrix_norm(input, "nuc", (-2, -1) if dim is None else tuple(dim), keepdim)
         raise RuntimeError(f"norm(): unknown p '{p}': expected 'fro', 'nuc' or a number")
     return vector_norm(input, 2 if p is None else p, dim, keepdim, dtype=dtype)
+
+
+def aminmax(input, *, dim=None, keepdim=False):
+    """``(min, max)`` over ``dim`` (all elements by default) as a named tuple."""
+    from .. import return_types
+    from .reduce import amax, amin
+    dims = () if dim is None else dim
+    return return_types.aminmax(amin(input, dims, keepdim), amax(input, dims, keepdim))
 
 
 def dist(input, other, p=2):
