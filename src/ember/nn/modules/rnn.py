@@ -92,6 +92,111 @@ class LSTMCellBackward(Node):
         return out
 
 
+class LSTMLayerBackward(Node):
+    """A whole LSTM direction (no projection) over packed rows: (xg, h0, c0, w_hh) ->
+    (out, h_n, c_n). Forward and backward are NumPy loops over time with one GEMM per step; the
+    recurrent weight's gradient is one GEMM over all steps. Under ``create_graph=True`` the
+    backward replays the steps as differentiable LSTMCellBackward nodes instead."""
+    save_inputs = (0, 1, 2, 3)
+    _materialize_grads = False
+
+    def forward(self, xg, h0, c0, w, batch_sizes=(), reverse=False):
+        self.batch_sizes, self.reverse = batch_sizes, reverse
+        hid = w.shape[1]
+        offs = np.concatenate(([0], np.cumsum(batch_sizes)))
+        self.offs = offs
+        order = range(len(batch_sizes) - 1, -1, -1) if reverse else range(len(batch_sizes))
+        acts = np.empty_like(xg)
+        tcs = np.empty((xg.shape[0], hid), xg.dtype)
+        hprev = np.empty_like(tcs)
+        cprev = np.empty_like(tcs)
+        out = np.empty_like(tcs)
+        h, c = h0.copy(), c0.copy()
+        wt = w.T
+        for t in order:
+            n, a, b = batch_sizes[t], offs[t], offs[t + 1]
+            hprev[a:b], cprev[a:b] = h[:n], c[:n]
+            gates = acts[a:b]
+            np.matmul(h[:n], wt, out=gates)
+            gates += xg[a:b]
+            gates[:, :2 * hid] = _sigmoid(gates[:, :2 * hid])
+            np.tanh(gates[:, 2 * hid:3 * hid], out=gates[:, 2 * hid:3 * hid])
+            gates[:, 3 * hid:] = _sigmoid(gates[:, 3 * hid:])
+            i, f, g, o = (gates[:, :hid], gates[:, hid:2 * hid], gates[:, 2 * hid:3 * hid],
+                          gates[:, 3 * hid:])
+            c_new = f * c[:n]
+            c_new += i * g
+            tc = np.tanh(c_new, out=tcs[a:b])
+            h_new = np.multiply(o, tc, out=out[a:b])
+            h[:n], c[:n] = h_new, c_new
+        self.acts, self.tcs, self.hprev, self.cprev = acts, tcs, hprev, cprev
+        return out, h, c
+
+    def backward(self, g_out, g_h, g_c):
+        xg, h0, c0, w = self.saved_tensors
+        if _state.enabled:
+            return self._replay(xg, h0, c0, w, g_out, g_h, g_c)
+        bs, offs, hid = self.batch_sizes, self.offs, w.shape[1]
+        wd = w._data
+        acts, tcs, cprev = self.acts, self.tcs, self.cprev
+        dh = np.zeros(h0.shape, wd.dtype) if g_h is None else g_h._data.copy()
+        dc = np.zeros(c0.shape, wd.dtype) if g_c is None else g_c._data.copy()
+        gout = None if g_out is None else g_out._data
+        d_gates = np.empty_like(acts)
+        order = range(len(bs)) if self.reverse else range(len(bs) - 1, -1, -1)
+        for t in order:
+            n, a, b = bs[t], offs[t], offs[t + 1]
+            dh_t = dh[:n] if gout is None else dh[:n] + gout[a:b]
+            gates, tc = acts[a:b], tcs[a:b]
+            i, f, g, o = (gates[:, :hid], gates[:, hid:2 * hid], gates[:, 2 * hid:3 * hid],
+                          gates[:, 3 * hid:])
+            dc_t = dh_t * o * (1 - tc * tc)
+            dc_t += dc[:n]
+            dg = d_gates[a:b]
+            np.multiply(dc_t * g, i * (1 - i), out=dg[:, :hid])
+            np.multiply(dc_t * cprev[a:b], f * (1 - f), out=dg[:, hid:2 * hid])
+            np.multiply(dc_t * i, 1 - g * g, out=dg[:, 2 * hid:3 * hid])
+            np.multiply(dh_t * tc, o * (1 - o), out=dg[:, 3 * hid:])
+            dh[:n] = dg @ wd
+            dc[:n] = dc_t * f
+        need = self.needs_input_grad
+        gw = _make(d_gates.T @ self.hprev) if need[3] else None
+        return _make(d_gates), _make(dh), _make(dc), gw
+
+    def _replay(self, xg, h0, c0, w, g_out, g_h, g_c):
+        """create_graph: rebuild the steps from differentiable cell nodes and differentiate."""
+        from ...autograd import grad as _grad
+        bs, offs = self.batch_sizes, self.offs
+        outs, h, c = _lstm_steps(xg, h0, c0, w, bs, offs, self.reverse)
+        targets, grads = [], []
+        for t, g in ((outs, g_out), (h, g_h), (c, g_c)):
+            if g is not None:
+                targets.append(t)
+                grads.append(g)
+        inputs = [t for t in (xg, h0, c0, w) if t.requires_grad]
+        got = iter(_grad(targets, inputs, grads, create_graph=True, allow_unused=True))
+        return tuple(next(got) if t.requires_grad else None for t in (xg, h0, c0, w))
+
+
+def _lstm_steps(xg, h0, c0, w, bs, offs, reverse):
+    """The LSTM direction as one cell node per step (differentiable to any order)."""
+    order = range(len(bs) - 1, -1, -1) if reverse else range(len(bs))
+    full = h0.shape[0]
+    h, c = h0, c0
+    outs = [None] * len(bs)
+    for t in order:
+        n = bs[t]
+        x_t = xg[int(offs[t]):int(offs[t + 1])]
+        h_in, c_in = (h, c) if n == full else (h[:n], c[:n])
+        h_new, c_new = apply(LSTMCellBackward, x_t, h_in, c_in, w)
+        outs[t] = h_new
+        if n == full:
+            h, c = h_new, c_new
+        else:
+            h, c = _cat0([h_new, h[n:]]), _cat0([c_new, c[n:]])
+    return _cat0(outs), h, c
+
+
 def _gru_step(xg, h, w, b):
     """The GRU step on arrays or Tensors: returns (h', (r, z, n, hn))."""
     hg = h @ w.T + b
@@ -273,6 +378,9 @@ class RNNBase(Module):
             xg = _linear(x, w_ih, b_ih)
         else:
             xg = _linear(x, w_ih, b_ih + b_hh)
+        if self.mode == "LSTM" and w_hr is None:
+            return apply(LSTMLayerBackward, xg, h0, c0, w_hh, batch_sizes=tuple(batch_sizes),
+                         reverse=reverse)
         steps = _split_rows(xg, batch_sizes)
         order = range(len(batch_sizes) - 1, -1, -1) if reverse else range(len(batch_sizes))
         full = h0.shape[0]
