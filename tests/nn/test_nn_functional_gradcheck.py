@@ -138,3 +138,35 @@ def test_nll_and_binary_losses_gradcheck():
     a, b = _x(6), _x(6, seed=4)
     s = ember.tensor([1.0, -1.0, 1.0, 1.0, -1.0, -1.0], dtype=ember.float64)
     assert gradcheck(lambda a, b: F.margin_ranking_loss(a, b, s, margin=0.1), (a, b))
+
+
+def test_cross_entropy_fast_path_matches_general_path():
+    # Unweighted (N, C) targets take a fused fast path; compare it with the general formulation.
+    x = _x(6, 5)
+    t = ember.tensor([0, 4, 2, 2, 1, 3])
+    for red in ("mean", "sum"):
+        fast = F.cross_entropy(x, t, reduction=red)
+        general = F.nll_loss(F.log_softmax(x, 1), t, reduction=red)
+        assert ember.allclose(fast, general)
+        gf, = ember.autograd.grad(fast, x)
+        gg, = ember.autograd.grad(general, x)
+        assert ember.allclose(gf, gg)
+    # An ignored target inside the fast path's input falls back to the general path.
+    ti = ember.tensor([0, -100, 2, 2, 1, -100])
+    loss = F.cross_entropy(x, ti)
+    keep = [0, 2, 3, 4]
+    assert ember.allclose(loss, F.cross_entropy(x[keep], ti[keep]))
+    assert gradgradcheck(lambda x: F.cross_entropy(x, ti), (x,))
+    ti2 = ember.tensor([0, 3, 2, 2, 1, 3])
+    assert ember.allclose(F.cross_entropy(x, ti2, ignore_index=3),
+                          F.cross_entropy(x[[0, 2, 3, 4]], ti2[[0, 2, 3, 4]]))
+
+
+def test_softmax_family_stable_on_wide_rows():
+    x = ember.tensor([[1e4, 0.0, -1e4], [1.0, 2.0, 3.0]], dtype=ember.float64)
+    ls = F.log_softmax(x, 1)
+    assert ls[0].tolist() == [0.0, -1e4, -2e4]
+    assert ember.allclose(ls[1], ember.log(F.softmax(x[1:], 1))[0])
+    assert ember.isfinite(F.softmax(x, 1)).all()
+    assert F.softplus(ember.tensor([1e4, -1e4])).tolist() == [1e4, 0.0]
+    assert F.logsigmoid(ember.tensor([-1e4, 1e4])).tolist() == [-1e4, 0.0]

@@ -183,13 +183,34 @@ class HardswishBackward0(Node):
         return gy * ((x * (1 / 3) + 0.5) * _const(x, mid) + _const(x, d > 3))
 
 
+# exp(x - shift) must neither overflow nor underflow every element of a row. Shifting by the
+# global max is enough when the whole array spans less than this (exp(-span) stays normal), and
+# costs one reduction instead of a per-row one (NumPy's short-axis reductions are slow).
+_SPAN = {2: 8.0, 4: 60.0, 8: 600.0}
+
+
+def _exp_shift(x, axis):
+    if x.size:
+        hi, lo = x.max(), x.min()
+        if hi - lo < _SPAN.get(x.dtype.itemsize, 60.0):
+            return hi
+    # Rows holding +inf or only -inf come out nan, as in PyTorch.
+    return x.max(axis=axis, keepdims=True) if x.size else np.zeros((), x.dtype)
+
+
+def _sum_keepdims(e, axis):
+    if e.ndim == 2 and (axis == 1 or axis == -1) and e.flags.c_contiguous:
+        return (e @ np.ones(e.shape[1], e.dtype))[:, None]  # BLAS beats a short-axis reduce
+    return e.sum(axis=axis, keepdims=True)
+
+
 class SoftmaxBackward0(Node):
     save_outputs = (0,)
 
     def forward(self, x, dim=-1):
         self.dim = dim
-        e = np.exp(x - np.max(x, axis=dim, keepdims=True))
-        e /= np.sum(e, axis=dim, keepdims=True)
+        e = np.exp(x - _exp_shift(x, dim))
+        e /= _sum_keepdims(e, dim)
         return e
 
     def backward(self, gy):
@@ -203,11 +224,8 @@ class LogSoftmaxBackward0(Node):
 
     def forward(self, x, dim=-1):
         self.dim = dim
-        m = np.max(x, axis=dim, keepdims=True)
-        if not np.all(np.isfinite(m)):
-            m = np.where(np.isfinite(m), m, 0)
-        shifted = x - m
-        shifted -= np.log(np.sum(np.exp(shifted), axis=dim, keepdims=True))
+        shifted = x - _exp_shift(x, dim)
+        shifted -= np.log(_sum_keepdims(np.exp(shifted), dim))
         return shifted
 
     def backward(self, gy):

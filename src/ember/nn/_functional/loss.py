@@ -106,8 +106,15 @@ class MseLossBackward0(Node):
 def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
              reduction: str = "mean", weight=None) -> Tensor:
     """Mean squared error ``(input - target) ** 2``, reduced by ``reduction``."""
-    reduction = _legacy_reduction(size_average, reduce, reduction)
-    _check_reduction(reduction)
+    if size_average is not None or reduce is not None:
+        reduction = _legacy_reduction(size_average, reduce, reduction)
+    if reduction not in _REDUCTIONS:
+        _check_reduction(reduction)
+    # Fast path (the training-loop case): same shape, same dtype.
+    if weight is None and input.__class__ is Tensor and target.__class__ is Tensor:
+        a, b = input._data, target._data
+        if a.shape == b.shape and a.dtype == b.dtype and a.dtype.kind == "f":
+            return apply(MseLossBackward0, input, target, reduction=reduction)
     if target.shape != input.shape:
         _check_target_size(input, target, "mse_loss")
     input, target = _as_float_pair(input, target, "mse_loss")
@@ -266,23 +273,68 @@ def _expand_gy(gy: Tensor, reduction: str, axis: int, denom) -> Tensor:
 class _CrossEntropyFused(Node):
     """log_softmax then nll_loss as one op; backward ``(softmax(x) * rowsum(A) - A) / D``.
 
-    Named as PyTorch's cross_entropy grad_fn (``NllLossBackward0``); the softmax in backward is an
-    ember op, so the gradient is itself differentiable.
+    Named as PyTorch's cross_entropy grad_fn (``NllLossBackward0``). In a plain backward the
+    softmax kept from forward is used as a constant; under ``create_graph=True`` it is recomputed
+    with ember's softmax op, so the gradient is itself differentiable.
     """
     save_inputs = (0,)
+    _simple = False
 
     def forward(self, x, target, weight=None, ignore_index=-100, reduction="mean", axis=1,
                 label_smoothing=0.0):
+        self.reduction, self.axis = reduction, axis
+        if (x.ndim == 2 and axis == 1 and weight is None and label_smoothing == 0
+                and reduction != "none"):
+            return self._forward_simple(x, target, ignore_index, reduction)
         a, denom = _coefficients(x.shape, axis, target, weight, ignore_index, label_smoothing,
                                  reduction, x.dtype)
-        self.a, self.denom, self.reduction, self.axis = a, denom, reduction, axis
+        self.a, self.denom = a, denom
         logp = _A.LogSoftmaxBackward0().forward(x, dim=axis)
         rows = -(a * logp).sum(axis=axis)
         return _reduce_rows(rows, reduction, denom, x.dtype)
 
+    def _forward_simple(self, x, target, ignore_index, reduction):
+        # (N, C) logits, unweighted, every target a valid class: the common training case.
+        n, c = x.shape
+        lo, hi = (int(target.min()), int(target.max())) if n else (0, 0)
+        if lo < 0 or hi >= c:
+            if lo == ignore_index or hi == ignore_index or (target == ignore_index).any():
+                return self._forward_general(x, target, ignore_index, reduction)
+            raise IndexError(f"Target {lo if lo < 0 else hi} is out of bounds.")
+        if ignore_index < c and ignore_index >= 0 and (target == ignore_index).any():
+            return self._forward_general(x, target, ignore_index, reduction)
+        rows = np.arange(n)
+        shifted = x - _A._exp_shift(x, 1)
+        e = np.exp(shifted)
+        s = _A._sum_keepdims(e, 1)
+        total = np.log(s).sum() - shifted[rows, target].sum()
+        e /= s
+        self.p, self.target, self._simple = e, target, True
+        self.denom = n if reduction == "mean" else 1.0
+        out = total / n if reduction == "mean" else total
+        return np.asarray(out if n else np.nan, dtype=x.dtype)
+
+    def _forward_general(self, x, target, ignore_index, reduction):
+        a, denom = _coefficients(x.shape, 1, target, None, ignore_index, 0.0, reduction, x.dtype)
+        self.a, self.denom = a, denom
+        logp = _A.LogSoftmaxBackward0().forward(x, dim=1)
+        return _reduce_rows(-(a * logp).sum(axis=1), reduction, denom, x.dtype)
+
     def backward(self, gy):
+        from ...autograd.grad_mode import _state
+        if self._simple and not _state.enabled:
+            g = self.p
+            g[np.arange(g.shape[0]), self.target] -= 1
+            if self.denom != 1.0:
+                g /= self.denom
+            self.p = None
+            return gy * _make(g), None
         (x,) = self.saved_tensors
         p = _A.softmax(x, self.axis)
+        if self._simple:
+            a = np.zeros(x.shape, dtype=x._data.dtype)
+            a[np.arange(a.shape[0]), self.target] = 1
+            return (gy / float(self.denom)) * (p - _make(a)), None
         a = self.a
         rowsum = _make(a.sum(axis=self.axis, keepdims=True))
         g = _expand_gy(gy, self.reduction, self.axis, self.denom)
@@ -334,6 +386,11 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
     if not isinstance(input, Tensor) or not isinstance(target, Tensor):
         raise TypeError(f"cross_entropy(): argument 'input' and 'target' must be Tensor, got "
                         f"{type(input).__name__} and {type(target).__name__}")
+    xd, td = input._data, target._data
+    if xd.ndim == 2 and td.ndim == 1 and td.dtype == np.int64 and xd.shape[0] == td.shape[0] \
+            and weight is None and xd.dtype.kind == "f":
+        return apply(_CrossEntropyFused, input, _make(td), ignore_index=ignore_index,
+                     reduction=reduction, axis=1, label_smoothing=label_smoothing)
     if target._data.dtype.kind == "f" and target.shape == input.shape:
         return _cross_entropy_probs(input, target, weight, reduction, label_smoothing)
     axis = _prepare_class_loss(input, target, weight, "cross_entropy")

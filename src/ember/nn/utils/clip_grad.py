@@ -48,9 +48,10 @@ def clip_grads_with_norm_(parameters, max_norm: float, total_norm: Tensor, forea
     grads = _grads(parameters)
     coef = float(max_norm) / (float(total_norm) + 1e-6)
     if coef < 1.0:
-        for g in grads:
-            g._data *= g._data.dtype.type(coef)
-            g._bump_version()
+        with np.errstate(invalid="ignore"):  # an inf norm makes inf * 0 = nan, as PyTorch
+            for g in grads:
+                g._data *= g._data.dtype.type(coef)
+                g._bump_version()
 
 
 def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0,
