@@ -264,3 +264,26 @@ def test_update_allocates_nothing_per_step():
         opt.step()
         assert w.data_ptr() == ptr and dict(opt._scratch._bufs) == scratch
         w.grad = None
+
+
+@pytest.mark.parametrize("cls,kw", [(optim.SGD, {"lr": 0.1, "momentum": 0.9, "nesterov": True,
+                                                 "weight_decay": 0.01}),
+                                    (optim.SGD, {"lr": 0.1, "dampening": 0.2, "momentum": 0.5}),
+                                    (optim.Adam, {"amsgrad": True, "weight_decay": 0.1}),
+                                    (optim.AdamW, {"maximize": True})])
+def test_blocked_update_equals_whole_array_update(cls, kw, monkeypatch):
+    """Large tensors are updated block by block; the numbers must not change."""
+    from ember.optim import _common
+    rng = np.random.default_rng(0)
+    start = rng.standard_normal(3 * _common.BLOCK + 17).astype(np.float32)
+    grads = [rng.standard_normal(start.size).astype(np.float32) for _ in range(3)]
+    results = []
+    for block in (_common.BLOCK, 10 ** 9):
+        monkeypatch.setattr(_common, "BLOCK", block)
+        w = ember.tensor(start.copy(), requires_grad=True)
+        opt = cls([w], **kw)
+        for g in grads:
+            w.grad = ember.tensor(g)
+            opt.step()
+        results.append(w.detach().numpy().copy())
+    np.testing.assert_array_equal(results[0], results[1])

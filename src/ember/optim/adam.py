@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._tensor import _make
-from ._common import addcmul_sq_, effective_grad, lerp_
+from ._common import addcmul_sq_, for_blocks, grad_into, lerp_
 from .optimizer import Optimizer, _check_lr, _grads_of, _scalar_state, _Scratch, _to_float
 
 __all__ = ["Adam", "adam"]
@@ -15,30 +15,37 @@ def adam(params: list, grads: list, exp_avgs: list, exp_avg_sqs: list, max_exp_a
          weight_decay: float, eps: float, maximize: bool, decoupled_weight_decay: bool,
          scratch: _Scratch) -> None:
     """One Adam update of each ndarray in ``params``; ``steps`` are 0-dim arrays, bumped here."""
+    decoupled = decoupled_weight_decay and weight_decay != 0
+    decay = 1 - lr * weight_decay if decoupled else 1
+    l2 = 0 if decoupled else weight_decay
     for i, (p, g) in enumerate(zip(params, grads)):
-        m, v, step_t = exp_avgs[i], exp_avg_sqs[i], steps[i]
+        step_t = steps[i]
         step_t += 1
         step = float(step_t)
-        if decoupled_weight_decay and weight_decay != 0:
-            p *= 1 - lr * weight_decay
-            g = effective_grad(p, g, 0, maximize, scratch)
-        else:
-            g = effective_grad(p, g, weight_decay, maximize, scratch)
-        t = scratch.get(p, 2)
-        lerp_(m, g, 1 - beta1, t)
-        addcmul_sq_(v, g, beta2, 1 - beta2, t)
         step_size = lr / (1 - beta1 ** step)
         bias_correction2_sqrt = (1 - beta2 ** step) ** 0.5
-        if amsgrad:
-            np.maximum(max_exp_avg_sqs[i], v, out=max_exp_avg_sqs[i])
-            np.sqrt(max_exp_avg_sqs[i], out=t)
-        else:
-            np.sqrt(v, out=t)
-        t /= bias_correction2_sqrt
-        t += eps
-        np.divide(m, t, out=t)
-        t *= -step_size
-        p += t
+        vmax = max_exp_avg_sqs[i] if amsgrad else None
+        for_blocks(_adam_kernel, (p, g, exp_avgs[i], exp_avg_sqs[i], vmax), 2, scratch, decay,
+                   l2, maximize, beta1, beta2, bias_correction2_sqrt, eps, -step_size)
+
+
+def _adam_kernel(p, g, m, v, vmax, t, d, decay, weight_decay, maximize, beta1, beta2,
+                 bias_correction2_sqrt, eps, neg_step_size) -> None:
+    # Rounds as PyTorch's single-tensor Adam: lerp, v*b2 + (1-b2)*g*g, (sqrt(v)/bc2 + eps).
+    if decay != 1:
+        p *= decay
+    g = grad_into(p, g, weight_decay, maximize, d)
+    lerp_(m, g, 1 - beta1, t)
+    addcmul_sq_(v, g, beta2, 1 - beta2, t)
+    if vmax is not None:
+        np.maximum(vmax, v, out=vmax)
+        v = vmax
+    np.sqrt(v, out=t)
+    t /= bias_correction2_sqrt
+    t += eps
+    np.divide(m, t, out=t)
+    t *= neg_step_size
+    p += t
 
 
 class Adam(Optimizer):

@@ -401,6 +401,13 @@ class _Scratch:
             buf = self._bufs[key] = np.empty(like.shape, like.dtype)
         return buf
 
+    def flat(self, n: int, dtype, slot: int) -> np.ndarray:
+        key = (n, dtype, slot, "flat")
+        buf = self._bufs.get(key)
+        if buf is None:
+            buf = self._bufs[key] = np.empty(n, dtype)
+        return buf
+
 
 def _no_grad_step(fn: Callable) -> Callable:
     """Run a step under no_grad (the closure, if any, runs with grad enabled)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._tensor import _make
-from ._common import effective_grad
+from ._common import for_blocks, grad_into
 from .optimizer import Optimizer, _check_lr, _grads_of, _Scratch, _to_float
 
 __all__ = ["SGD", "sgd"]
@@ -15,28 +15,42 @@ def sgd(params: list, grads: list, momentum_buffers: list, *, lr: float, momentu
         scratch: _Scratch) -> None:
     """Update ``params`` (ndarrays) in place; fills ``None`` entries of ``momentum_buffers``."""
     for i, (p, g) in enumerate(zip(params, grads)):
-        d = effective_grad(p, g, weight_decay, maximize, scratch)
-        if momentum != 0:
-            buf = momentum_buffers[i]
-            if buf is None:
-                buf = momentum_buffers[i] = d.copy()
-            else:
-                buf *= momentum
-                if dampening == 0:
-                    buf += d
-                else:
-                    t = scratch.get(p, 2)
-                    np.multiply(d, 1 - dampening, out=t)
-                    buf += t
+        if momentum != 0 and momentum_buffers[i] is None:
+            # The first step seeds the buffer with the (decayed, signed) gradient itself.
+            d = grad_into(p, g, weight_decay, maximize, scratch.get(p, 1))
+            momentum_buffers[i] = buf = d.copy()
             if nesterov:
                 t = scratch.get(p, 2)
                 np.multiply(buf, momentum, out=t)
                 d = np.add(d, t, out=t)
             else:
                 d = buf
-        t = scratch.get(p, 2)
-        np.multiply(d, -lr, out=t)
-        p += t
+            t = scratch.get(p, 2)
+            np.multiply(d, -lr, out=t)
+            p += t
+            continue
+        buf = momentum_buffers[i] if momentum != 0 else None
+        for_blocks(_sgd_kernel, (p, g, buf), 2, scratch, lr, momentum, dampening,
+                   weight_decay, nesterov, maximize)
+
+
+def _sgd_kernel(p, g, buf, d, t, lr, momentum, dampening, weight_decay, nesterov,
+                maximize) -> None:
+    g = grad_into(p, g, weight_decay, maximize, d)
+    if buf is not None:
+        buf *= momentum
+        if dampening == 0:
+            buf += g
+        else:
+            np.multiply(g, 1 - dampening, out=t)
+            buf += t
+        if nesterov:
+            np.multiply(buf, momentum, out=t)
+            g = np.add(g, t, out=t)
+        else:
+            g = buf
+    np.multiply(g, -lr, out=t)
+    p += t
 
 
 class SGD(Optimizer):
