@@ -10,7 +10,9 @@ import collections
 import io
 import mmap as _mmap
 import pickle
+import pickletools
 import struct
+import warnings
 import zipfile
 
 import numpy as np
@@ -237,6 +239,22 @@ def _restore_location(storage: Storage, location: str, map_location) -> Storage:
     return storage
 
 
+_MEMO_PUTS = {"PUT", "BINPUT", "LONG_BINPUT"}
+
+
+def _check_memo_indices(data: bytes) -> None:
+    """Refuse memo indices larger than the stream: the C unpickler would grow its memo table to
+    the index (a 4-byte index is 32 GiB of pointers) before anything else could stop it."""
+    limit = len(data)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # odd escapes in a protocol-0 string are the file's
+        for op, arg, _ in pickletools.genops(data):
+            if op.name in _MEMO_PUTS and (not isinstance(arg, int) or arg > limit):
+                raise pickle.UnpicklingError(
+                    f"ember.load: data.pkl stores memo entry {arg!r:.30} in a {limit}-byte "
+                    "stream; the file is corrupt or crafted")
+
+
 class _Passthrough(Exception):
     """Carries an error that must reach the caller unchanged through the unpickler."""
 
@@ -257,6 +275,7 @@ def read_archive(fileobj, map_location, weights_only: bool, extra_globals: dict,
                            f"(zip archive): {type(e).__name__}: {e}") from e
     unpickler = _CheckpointUnpickler(data, archive, map_location, weights_only, extra_globals)
     try:
+        _check_memo_indices(data)
         return unpickler.load()
     except _Passthrough as e:
         raise e.__cause__ from None
