@@ -56,6 +56,18 @@ def inplace_nonleaf(torch, x, w):
     return (z * y).sum()
 
 
+def inplace_views(torch, x, w):
+    y = x * 1
+    y[1:3].mul_(w[:2])
+    y.view(3, 4)[0].add_(w)
+    v = y.view(3, 4).t()[1]
+    v[v > 0.5] = 0.25
+    buf = torch.zeros(4, 3, dtype=x.dtype)
+    buf[:, 1].copy_(w)
+    buf.t()[2].mul_(y[:4])
+    return (y * y).sum() + (buf.exp() * torch.arange(3.0, dtype=x.dtype)).sum()
+
+
 COMPOSITIONS = {
     "mlp_softmax": (mlp_softmax, [(5, 4), (4, 6), (6,), (6, 3)]),
     "broadcast_reduce": (broadcast_reduce, [(4, 3), (3,), (4, 1)]),
@@ -64,6 +76,7 @@ COMPOSITIONS = {
     "matmul_cases": (matmul_cases, [(2, 3, 4), (2, 4, 5), (3, 4), (4,)]),
     "linalg_compose": (linalg_compose, [(3, 3), (3, 2)]),
     "inplace_nonleaf": (inplace_nonleaf, [(3, 4), (4,)]),
+    "inplace_views": (inplace_views, [(12,), (4,)]),
 }
 
 

@@ -784,9 +784,9 @@ def check_inplace(t: Tensor, op: str) -> None:
             raise RuntimeError("a view of a leaf Variable that requires grad is being used in an "
                                "in-place operation.")
         raise RuntimeError(
-            f"{op}: ember does not yet differentiate in-place changes made through a view of a "
-            "tensor that requires grad. Apply the change to the base tensor (for example with "
-            "index assignment base[idx] = ...) or to a clone().")
+            f"{op}: ember cannot record this in-place change made through a view (shape "
+            f"{list(t._data.shape)}) of a tensor that requires grad. Apply it to the base tensor "
+            "(for example with index assignment base[idx] = ...) or to a clone().")
 
 
 def _snapshot(t: Tensor) -> Tensor:
