@@ -70,7 +70,7 @@ def decode(buffer) -> tuple[dict, dict]:
         raise _bad(f"header length {n} does not fit in a file of {len(mv)} bytes")
     try:
         header = json.loads(bytes(mv[8:8 + n]).decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as e:
         raise _bad(f"the JSON header does not parse ({e})") from None
     if not isinstance(header, dict):
         raise _bad("the header is not a JSON object")
