@@ -142,8 +142,10 @@ class _Loader(importlib.abc.Loader):
             target = importlib.import_module(self.ember_name)
         except ModuleNotFoundError as e:
             if e.name and self.ember_name.startswith(e.name):
+                # No ``name=``: ``from torch import X`` would then swallow this error and
+                # raise a vaguer "cannot import name" instead.
                 raise ModuleNotFoundError(f"ember does not implement {spec.name} yet"
-                                          f"{_script_location()}", name=spec.name) from None
+                                          f"{_script_location()}") from None
             raise
         return _TorchModule(spec.name, target)
 
@@ -165,11 +167,19 @@ class TorchFinder(importlib.abc.MetaPathFinder):
 _finder = TorchFinder()
 
 
+_stashed: dict = {}
+
+
 def install() -> None:
-    """Make ``import torch`` (and ``torchvision``) resolve to ember in this process."""
+    """Make ``import torch`` (and ``torchvision``) resolve to ember in this process.
+
+    A real torch imported earlier is set aside (``uninstall()`` puts it back).
+    """
     if _finder not in sys.meta_path:
         for name in [n for n in sys.modules if _ember_name(n) is not None]:
-            del sys.modules[name]  # a real torch imported earlier would shadow ember
+            module = sys.modules.pop(name)
+            if not isinstance(module, _TorchModule):
+                _stashed[name] = module
         sys.meta_path.insert(0, _finder)
 
 
@@ -180,6 +190,8 @@ def uninstall() -> None:
     for name, module in list(sys.modules.items()):
         if isinstance(module, _TorchModule):
             del sys.modules[name]
+    sys.modules.update(_stashed)
+    _stashed.clear()
 
 
 def _public_name(cls: type) -> str:
