@@ -110,3 +110,16 @@ def test_grad_fn_walk_as_in_the_seeds():
         node = node.next_functions[0][0]
     assert names == ["MeanBackward0", "PowBackward0", "SubBackward0", "ReluBackward0", "MmBackward0"]
     assert type(node).__name__ == "AccumulateGrad" and node.variable is x
+
+
+def test_backward_inputs_non_leaf_fills_its_grad():
+    x = ember.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 3
+    (y * y).sum().backward(inputs=[y])
+    assert y._grad.tolist() == [6.0, 12.0] and x.grad is None
+
+
+def test_leaf_grad_is_contiguous_even_from_a_transposed_gradient():
+    x = ember.ones(2, 3, requires_grad=True)
+    (x.t() * ember.ones(3, 2)).sum().backward()
+    assert x.grad.is_contiguous()

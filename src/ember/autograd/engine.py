@@ -100,7 +100,13 @@ def run_backward(roots, grad_roots, retain_graph: bool, create_graph: bool,
     finally:
         _state.enabled = prev
 
-    if inputs is not None and not accumulate:
+    if inputs is not None and accumulate:
+        # backward(inputs=[non_leaf]) fills the non-leaf's .grad, as PyTorch does.
+        for t, g in zip(inputs, captured):
+            if g is not None and t.grad_fn is not None:
+                _accumulate(t, g, create_graph)
+        return None
+    if inputs is not None:
         for g in captured:
             if g is None and not allow_unused:
                 raise RuntimeError(
@@ -259,7 +265,7 @@ def _accumulate(var: Tensor, g: Tensor, create_graph: bool) -> None:
     if old is None:
         # Own the buffer: a gradient that aliases another tensor (e.g. the seed) must not be
         # modified later by in-place accumulation or zero_().
-        var._grad = g if create_graph else _make(np.array(g._data, copy=True))
+        var._grad = g if create_graph else _make(np.array(g._data, copy=True, order="C"))
     elif create_graph or old._requires_grad:
         var._grad = old + g
     else:
