@@ -111,13 +111,10 @@ class ProcessContext:
         running = [p for p in self.processes if p.exitcode is None]
         if running:
             _wait([p.sentinel for p in running], timeout)
-        failed = None
-        for i, p in enumerate(self.processes):
-            if p.exitcode is not None and p.exitcode != 0:
-                failed = i
-                break
+        codes = [p.exitcode for p in self.processes]  # one snapshot: they change under us
+        failed = next((i for i, c in enumerate(codes) if c is not None and c != 0), None)
         if failed is None:
-            done = all(p.exitcode is not None for p in self.processes)
+            done = all(c is not None for c in codes)
             if done:
                 for p in self.processes:
                     p.join()

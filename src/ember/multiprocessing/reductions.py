@@ -20,7 +20,6 @@ import mmap
 import os
 import pickle
 import secrets
-import sys
 import weakref
 from multiprocessing import reduction as _reduction
 
@@ -185,12 +184,13 @@ def reduce_tensor(tensor: Tensor):
 
 def init_reductions() -> None:
     """Register the tensor reduction with multiprocessing's ForkingPickler."""
-    _reduction.ForkingPickler.register(Tensor, reduce_tensor)
-    # The pickler looks reducers up by exact type, so subclasses are registered one by one;
-    # nn is not imported here (it costs start-up time), so Parameter is added once it is loaded.
-    parameter = sys.modules.get("ember.nn.parameter")
-    if parameter is not None:
-        _reduction.ForkingPickler.register(parameter.Parameter, reduce_tensor)
+    # The pickler looks reducers up by exact type, so every subclass loaded so far (Parameter
+    # once ember.nn is imported) is registered too; DataLoader and spawn call this again.
+    todo = [Tensor]
+    while todo:
+        cls = todo.pop()
+        _reduction.ForkingPickler.register(cls, reduce_tensor)
+        todo.extend(cls.__subclasses__())
 
 
 # ---------------------------------------------------------------- one-shot batches (DataLoader)
