@@ -139,3 +139,10 @@ def test_view_of_leaf_in_place():
     with pytest.raises(RuntimeError, match="a view of a leaf Variable that requires grad is being "
                                            "used in an in-place operation"):
         x[:2].mul_(2)
+
+
+def test_assigning_grad_of_wrong_size():
+    x = ember.randn(2, requires_grad=True)
+    with pytest.raises(RuntimeError, match=r"attempting to assign a gradient of size '\[3\]' to a "
+                                           r"tensor of size '\[2\]'"):
+        x.grad = ember.ones(3)
