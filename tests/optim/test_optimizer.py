@@ -287,3 +287,34 @@ def test_blocked_update_equals_whole_array_update(cls, kw, monkeypatch):
             opt.step()
         results.append(w.detach().numpy().copy())
     np.testing.assert_array_equal(results[0], results[1])
+
+
+@pytest.mark.parametrize("kw", [{}, {"amsgrad": True, "maximize": True}, {"betas": (0.6, 0.9)}])
+def test_multi_tensor_path_equals_per_tensor_loop(kw):
+    """foreach=None/True (one flat update per group) and foreach=False give the same numbers."""
+    results = []
+    for foreach in (False, True, None):
+        params = [ember.tensor(np.linspace(-1, 1, 12).reshape(3, 4) * k, requires_grad=True)
+                  for k in (1.0, 2.0)]
+        opt = optim.Adam(params, lr=0.01, foreach=foreach, **kw)
+        for i in range(5):
+            loss = sum(((p - 0.1 * i) ** 2).sum() for p in params)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        results.append(np.concatenate([p.detach().numpy().ravel() for p in params]))
+        state = opt.state_dict()["state"]
+        assert state[0]["step"].item() == 5.0 and state[1]["exp_avg"].shape == (3, 4)
+    np.testing.assert_array_equal(results[0], results[1])
+    np.testing.assert_array_equal(results[0], results[2])
+
+
+def test_multi_tensor_path_follows_state_replaced_by_the_user():
+    params = [ember.ones(3, requires_grad=True), ember.ones(2, requires_grad=True)]
+    opt = optim.Adam(params, lr=0.1)
+    for p in params:
+        p.grad = ember.ones(p.shape)
+    opt.step()
+    opt.state[params[0]]["exp_avg"] = ember.zeros(3)
+    opt.step()
+    assert opt.state[params[0]]["exp_avg"].tolist() == pytest.approx([0.1, 0.1, 0.1])

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._tensor import _make
 from .optimizer import _Scratch
 
 
@@ -81,3 +82,84 @@ def addcmul_sq_(acc: np.ndarray, g: np.ndarray, decay: float, value: float,
     tmp *= g
     acc *= decay
     acc += tmp
+
+
+class FlatGroup:
+    """The multi-tensor path: one flat buffer per state key for all parameters of a group.
+
+    Each parameter's state tensor is a view into the flat buffer, so an update runs each NumPy
+    pass once over the group instead of once per parameter (PyTorch's ``foreach``). Gradients
+    are gathered into a flat buffer and the update is scattered back with one add per tensor.
+    """
+
+    def __init__(self, params: list, states: list, keys: tuple) -> None:
+        dtype = params[0].dtype
+        sizes = [p.size for p in params]
+        n = sum(sizes)
+        self.ids = None
+        self.bufs = {k: np.empty(n, dtype) for k in keys}
+        self.grad = np.empty(n, dtype)
+        self.tmp = np.empty(n, dtype)
+        self.tmp2 = np.empty(n, dtype)
+        self.grad_views, self.tmp_views = [], []
+        offset = 0
+        for p, s, size in zip(params, states, sizes):
+            part = slice(offset, offset + size)
+            self.grad_views.append(self.grad[part].reshape(p.shape))
+            self.tmp_views.append(self.tmp[part].reshape(p.shape))
+            for k in keys:
+                view = self.bufs[k][part].reshape(p.shape)
+                view[...] = s[k]._data
+                s[k] = _make(view)
+            offset += size
+
+    def owns(self, states: list) -> bool:
+        bufs = self.bufs
+        return all(s[k]._data.base is buf for s in states for k, buf in bufs.items())
+
+    def gather(self, grads: list) -> np.ndarray:
+        for view, g in zip(self.grad_views, grads):
+            np.copyto(view, g)
+        return self.grad
+
+    def scatter_add(self, params: list) -> None:
+        """``p += update`` for each parameter, the update being in ``self.tmp``."""
+        for p, view in zip(params, self.tmp_views):
+            p += view
+
+
+def flat_group(cache: dict, group: dict, params: list, states: list,
+               keys: tuple) -> "FlatGroup | None":
+    """The group's FlatGroup, rebuilt when its parameters or state arrays changed."""
+    dtype = params[0].dtype
+    if any(p.dtype != dtype for p in params):
+        return None
+    ids = tuple(map(id, params))
+    fg = cache.get(id(group))
+    if fg is None or fg.ids != ids or not fg.owns(states):
+        fg = FlatGroup(params, states, keys)
+        fg.ids = ids
+        cache[id(group)] = fg
+    return fg
+
+
+def use_flat(group: dict, params: list, max_numel: int = 4 * BLOCK) -> bool:
+    """Whether to take the multi-tensor path: ``foreach=True``, or None and small tensors."""
+    foreach = group.get("foreach")
+    if foreach is False or len(params) < 2:
+        return False
+    if foreach:
+        return True
+    return sum(p.size for p in params) <= max_numel
+
+
+def same_steps(states: list) -> "float | None":
+    """Bump every ``state['step']``; the new common step, or None (nothing bumped) if they differ."""
+    steps = [s["step"]._data for s in states]
+    first = float(steps[0])
+    for st in steps:
+        if float(st) != first:
+            return None
+    for st in steps:
+        st += 1
+    return float(steps[0])

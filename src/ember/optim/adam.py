@@ -4,7 +4,8 @@ from __future__ import annotations
 import numpy as np
 
 from .._tensor import _make
-from ._common import addcmul_sq_, for_blocks, grad_into, lerp_
+from ._common import (FlatGroup, addcmul_sq_, flat_group, for_blocks, grad_into, lerp_,
+                      same_steps, use_flat)
 from .optimizer import Optimizer, _check_lr, _grads_of, _scalar_state, _Scratch, _to_float
 
 __all__ = ["Adam", "adam"]
@@ -35,6 +36,13 @@ def _adam_kernel(p, g, m, v, vmax, t, d, decay, weight_decay, maximize, beta1, b
     if decay != 1:
         p *= decay
     g = grad_into(p, g, weight_decay, maximize, d)
+    _adam_direction(g, m, v, vmax, t, beta1, beta2, bias_correction2_sqrt, eps, neg_step_size)
+    p += t
+
+
+def _adam_direction(g, m, v, vmax, t, beta1, beta2, bias_correction2_sqrt, eps,
+                    neg_step_size) -> None:
+    """Update the moments from ``g`` and leave the parameter update in ``t``."""
     lerp_(m, g, 1 - beta1, t)
     addcmul_sq_(v, g, beta2, 1 - beta2, t)
     if vmax is not None:
@@ -45,7 +53,19 @@ def _adam_kernel(p, g, m, v, vmax, t, d, decay, weight_decay, maximize, beta1, b
     t += eps
     np.divide(m, t, out=t)
     t *= neg_step_size
-    p += t
+
+
+def adam_flat(fg: FlatGroup, params: list, grads: list, step: float, *, amsgrad: bool,
+              beta1: float, beta2: float, lr: float, eps: float, maximize: bool) -> None:
+    """Adam over a whole group at once (no weight decay; every parameter at the same step)."""
+    g = fg.gather(grads)
+    if maximize:
+        np.negative(g, out=g)
+    b = fg.bufs
+    _adam_direction(g, b["exp_avg"], b["exp_avg_sq"], b["max_exp_avg_sq"] if amsgrad else None,
+                    fg.tmp, beta1, beta2, (1 - beta2 ** step) ** 0.5, eps,
+                    -(lr / (1 - beta1 ** step)))
+    fg.scatter_add(params)
 
 
 class Adam(Optimizer):
@@ -80,10 +100,12 @@ class Adam(Optimizer):
                         decoupled_weight_decay=decoupled_weight_decay)
         super().__init__(params, defaults)
         self._scratch = _Scratch()
+        self._flat: dict = {}
 
     def __setstate__(self, state) -> None:
         super().__setstate__(state)
         self._scratch = _Scratch()
+        self._flat = {}
         for group in self.param_groups:
             group.setdefault("amsgrad", False)
             group.setdefault("maximize", False)
@@ -105,6 +127,8 @@ class Adam(Optimizer):
                     if amsgrad:
                         s["max_exp_avg_sq"] = _make(np.zeros_like(p))
             beta1, beta2 = group["betas"]
+            if self._step_flat(group, params, grads, states):
+                continue
             adam(params, grads, [s["exp_avg"]._data for s in states],
                  [s["exp_avg_sq"]._data for s in states],
                  [s["max_exp_avg_sq"]._data for s in states] if amsgrad else [],
@@ -114,6 +138,25 @@ class Adam(Optimizer):
                  maximize=group["maximize"],
                  decoupled_weight_decay=group["decoupled_weight_decay"], scratch=self._scratch)
         return loss
+
+
+    def _step_flat(self, group, params, grads, states) -> bool:
+        """The multi-tensor update, when it applies; False leaves the group to the loop."""
+        if group["weight_decay"] != 0 or not use_flat(group, params):
+            return False
+        step = same_steps(states)
+        if step is None:
+            return False
+        amsgrad = group["amsgrad"]
+        keys = ("exp_avg", "exp_avg_sq", "max_exp_avg_sq") if amsgrad else ("exp_avg", "exp_avg_sq")
+        fg = flat_group(self._flat, group, params, states, keys)
+        if fg is None:
+            return False
+        beta1, beta2 = group["betas"]
+        adam_flat(fg, params, grads, step, amsgrad=amsgrad, beta1=_to_float(beta1),
+                  beta2=_to_float(beta2), lr=_to_float(group["lr"]), eps=group["eps"],
+                  maximize=group["maximize"])
+        return True
 
 
 def _check_adam_args(lr, betas, eps, weight_decay, differentiable) -> None:
