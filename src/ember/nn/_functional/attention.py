@@ -85,9 +85,14 @@ def _mha(q_in, k_in, v_in, num_heads, in_proj_weight, in_proj_bias, bias_k, bias
         v = linear(v_in, v_proj_weight, bv)
     dtype = q._data.dtype
     mask = None
+    float_mask = None             # a float attn_mask stays a Tensor: it may carry a gradient
     if attn_mask is not None:
-        m = _as_additive(attn_mask, dtype, keep_true=False)
-        mask = m.reshape(n, num_heads, l, -1) if m.ndim == 3 else m
+        if attn_mask._data.dtype == np.bool_:
+            m = _as_additive(attn_mask, dtype, keep_true=False)
+            mask = m.reshape(n, num_heads, l, -1) if m.ndim == 3 else m
+        else:
+            float_mask = attn_mask.reshape(n, num_heads, l, -1) if attn_mask.ndim == 3 \
+                else attn_mask
     elif is_causal:
         mask = np.where(_causal(l, k.shape[1]), 0.0, -np.inf).astype(dtype)
     kpm = None
@@ -101,11 +106,13 @@ def _mha(q_in, k_in, v_in, num_heads, in_proj_weight, in_proj_bias, bias_k, bias
         v = _cat([v, bias_v.reshape(1, 1, e).expand(n, 1, e)], 1)
         mask = None if mask is None else np.pad(mask, [(0, 0)] * (mask.ndim - 1) + [(0, 1)])
         kpm = None if kpm is None else np.pad(kpm, [(0, 0), (0, 1)])
+        float_mask = None if float_mask is None else _pad_last(float_mask)
     if add_zero_attn:
         k = _cat([k, k.new_zeros((n, 1, e))], 1)
         v = _cat([v, v.new_zeros((n, 1, e))], 1)
         mask = None if mask is None else np.pad(mask, [(0, 0)] * (mask.ndim - 1) + [(0, 1)])
         kpm = None if kpm is None else np.pad(kpm, [(0, 0), (0, 1)])
+        float_mask = None if float_mask is None else _pad_last(float_mask)
     s = k.shape[1]
     q = q.reshape(n, l, num_heads, hd).transpose(1, 2)
     k = k.reshape(n, s, num_heads, hd).transpose(1, 2)
@@ -116,6 +123,8 @@ def _mha(q_in, k_in, v_in, num_heads, in_proj_weight, in_proj_bias, bias_k, bias
     scores = (q * (1.0 / math.sqrt(hd))) @ k.transpose(-2, -1)
     if mask is not None:
         scores = scores + _make(mask)
+    if float_mask is not None:
+        scores = scores + float_mask
     attn = _softmax(scores, -1)
     if dropout_p > 0.0 and training:
         attn = dropout(attn, dropout_p, True)
@@ -125,6 +134,11 @@ def _mha(q_in, k_in, v_in, num_heads, in_proj_weight, in_proj_bias, bias_k, bias
     if need_weights:
         weights = attn.mean(1) if average_attn_weights else attn
     return out, weights
+
+
+def _pad_last(t):
+    from .padding import pad
+    return pad(t, (0, 1))
 
 
 def _cat(ts, dim):
