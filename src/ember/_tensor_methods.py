@@ -448,3 +448,48 @@ def _bernoulli(self, p=None, *, generator=None):
 
 T.softmax, T.log_softmax = _softmax, _log_softmax
 T.multinomial, T.bernoulli = _multinomial, _bernoulli
+
+# ---------------------------------------------------------------- in-place arithmetic fast path
+
+from .autograd.grad_mode import _state as _grad_state  # noqa: E402
+
+
+def _fast_inplace(ufunc, generic):
+    """``t.add_(other)`` etc. on float tensors with nothing to record: one ufunc with ``out=``.
+
+    Anything unusual (alpha=, another dtype, a tensor that needs grad, a read-only or
+    non-broadcastable destination) takes the checked path, which also gives the errors.
+    """
+    def method(self, other, *args, **kwargs):
+        data = self._data
+        if not args and not kwargs and data.dtype.kind == "f":
+            cls = other.__class__
+            if cls is Tensor:
+                arr = other._data
+                ok = arr.dtype is data.dtype and not (
+                    _grad_state.enabled and (self._requires_grad or other._requires_grad))
+            elif cls is float or cls is int:
+                arr, ok = other, not (_grad_state.enabled and self._requires_grad)
+            else:
+                ok = False
+            if ok:
+                try:
+                    ufunc(data, arr, out=data)
+                except ValueError:
+                    pass
+                else:
+                    vc = self._vc
+                    if vc is None:
+                        self._vc = [1]
+                    else:
+                        vc[0] += 1
+                    return self
+        return generic(self, other, *args, **kwargs)
+    method.__name__ = generic.__name__
+    return method
+
+
+T.add_ = T.__iadd__ = _fast_inplace(np.add, T.add_)
+T.sub_ = T.__isub__ = _fast_inplace(np.subtract, T.sub_)
+T.mul_ = T.__imul__ = _fast_inplace(np.multiply, T.mul_)
+T.div_ = T.__itruediv__ = _fast_inplace(np.true_divide, T.div_)

@@ -23,7 +23,8 @@ class MmBackward0(Node):
     save_inputs = (0, 1)
 
     def forward(self, a, b):
-        return a @ b
+        # ndarray.dot calls BLAS with less dispatch than the matmul ufunc (same result for 2-D).
+        return a.dot(b)
 
     def backward(self, gy):
         a, b = self.saved_tensors
@@ -147,6 +148,12 @@ def mv(input, vec):
 
 def matmul(input, other):
     """NumPy/PyTorch matmul semantics: 1-d operands are promoted and the extra dim removed."""
+    try:
+        a, b = input._data, other._data
+        if a.ndim == 2 and b.ndim == 2 and a.shape[1] == b.shape[0] and a.dtype is b.dtype:
+            return apply(MmBackward0, input, other)
+    except AttributeError:
+        pass  # not tensors: the checks below say so
     if not isinstance(other, Tensor) or not isinstance(input, Tensor):
         raise TypeError(f"matmul(): argument 'other' must be Tensor, not {type(other).__name__}")
     na, nb = input._data.ndim, other._data.ndim
