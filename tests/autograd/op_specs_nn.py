@@ -126,13 +126,6 @@ def _fold_ref(cols, size, k):
     return out
 
 
-def _module_with_full_backward_hook(x):
-    lin = ember.nn.Linear(4, 2).double()
-    seen = []
-    lin.register_full_backward_hook(lambda mod, gin, gout: seen.append(gin))
-    return lin(x) * 1.0
-
-
 if Fn is not None and hasattr(ember.nn, "Linear"):
     ember.manual_seed(0)
     _LIN = ember.nn.Linear(4, 2).double()

@@ -147,8 +147,7 @@ def test_mark_non_differentiable():
     class SortVals(Function):
         @staticmethod
         def forward(ctx, x):
-            idx = ember.argsort(x) if hasattr(ember, "argsort") else ember.tensor(
-                np.argsort(x.detach().numpy()))
+            idx = ember.tensor(np.argsort(x.detach().numpy()))
             values = x[idx]
             ctx.mark_non_differentiable(idx)
             ctx.save_for_backward(idx)
