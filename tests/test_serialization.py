@@ -253,6 +253,28 @@ def test_buffer_top_folder_is_archive():
     assert zipfile.ZipFile(buf).namelist()[0] == "archive/data.pkl"
 
 
+def test_save_to_a_non_seekable_stream_stays_aligned():
+    class Stream:
+        def __init__(self):
+            self.inner = io.BytesIO()
+
+        def write(self, data):
+            return self.inner.write(data)
+
+        def flush(self):
+            pass
+
+    out = Stream()
+    base = ember.arange(10.0).reshape(2, 5)
+    ember.save({"x": base, "v": base[:, 1:]}, out)
+    raw = out.inner.getvalue()
+    for info in zipfile.ZipFile(io.BytesIO(raw)).infolist():
+        n, m = struct.unpack("<HH", raw[info.header_offset + 26:info.header_offset + 30])
+        assert (info.header_offset + 30 + n + m) % 64 == 0, info.filename
+    back = ember.load(io.BytesIO(raw))
+    assert back["v"].tolist() == [[1.0, 2.0, 3.0, 4.0], [6.0, 7.0, 8.0, 9.0]]
+
+
 def test_save_argument_errors():
     with pytest.raises(TypeError, match="path or a writable file"):
         ember.save(ember.ones(1), 3)

@@ -14,6 +14,7 @@ import pickletools
 import struct
 import warnings
 import zipfile
+import zlib
 
 import numpy as np
 
@@ -120,27 +121,45 @@ class _Archive:
         if self.mm is not None:
             return self._mapped(info)
         buf = np.empty(nbytes, dtype=np.uint8)
-        view = memoryview(buf)
+        if info.compress_type == zipfile.ZIP_STORED and hasattr(self.zf.fp, "readinto"):
+            self._read_stored(info, buf)
+        else:
+            self._read_via_zipfile(info, buf)
+        return buf
+
+    def _data_start(self, info: zipfile.ZipInfo, head: bytes) -> int:
+        if len(head) != 30 or head[:4] != b"PK\x03\x04":
+            raise zipfile.BadZipFile(f"bad local header for '{info.filename}'")
+        name_len, extra_len = struct.unpack("<HH", head[26:30])
+        return info.header_offset + 30 + name_len + extra_len
+
+    def _read_stored(self, info: zipfile.ZipInfo, buf: np.ndarray) -> None:
+        """One read straight into the array, then the CRC check zipfile would have made."""
+        fp = self.zf.fp
+        fp.seek(info.header_offset)
+        fp.seek(self._data_start(info, fp.read(30)))
+        got = fp.readinto(memoryview(buf))
+        if got != buf.size:
+            raise EOFError(f"record '{info.filename}' ends after {got} of {buf.size} bytes")
+        if zlib.crc32(buf) != info.CRC:
+            raise zipfile.BadZipFile(f"Bad CRC-32 for file '{info.filename}'")
+
+    def _read_via_zipfile(self, info: zipfile.ZipInfo, buf: np.ndarray) -> None:
+        view, pos, nbytes = memoryview(buf), 0, buf.size
         with self.zf.open(info) as f:
-            pos = 0
             while pos < nbytes:
                 data = f.read(min(_CHUNK, nbytes - pos))
                 if not data:
-                    raise EOFError(f"record '{name}' ends early")
+                    raise EOFError(f"record '{info.filename}' ends early")
                 view[pos:pos + len(data)] = data
                 pos += len(data)
             f.read(1)  # reach the end so zipfile checks the CRC
-        return buf
 
     def _mapped(self, info: zipfile.ZipInfo) -> np.ndarray:
         if info.compress_type != zipfile.ZIP_STORED:
             raise RuntimeError(f"ember.load(mmap=True): record '{info.filename}' is compressed; "
                                "memory-mapping needs stored records")
-        head = self.mm[info.header_offset:info.header_offset + 30]
-        if len(head) != 30 or head[:4] != b"PK\x03\x04":
-            raise RuntimeError(f"ember.load: bad local header for '{info.filename}'")
-        name_len, extra_len = struct.unpack("<HH", head[26:30])
-        start = info.header_offset + 30 + name_len + extra_len
+        start = self._data_start(info, self.mm[info.header_offset:info.header_offset + 30])
         if start + info.file_size > len(self.mm):
             raise RuntimeError(f"ember.load: record '{info.filename}' runs past the end of file")
         return np.frombuffer(self.mm, dtype=np.uint8, count=info.file_size, offset=start)
