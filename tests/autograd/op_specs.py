@@ -257,6 +257,10 @@ spec("select", lambda x: x[1], [T(3, 4)], lambda x: x[1])
 spec("select_neg_dim", lambda x: x.select(-1, 2), [T(3, 4)], lambda x: x[:, 2])
 spec("slice", lambda x: x[1:, ::2], [T(3, 4)], lambda x: x[1:, ::2])
 spec("index_int_tensor", lambda x, i: x[i], [T(4, 3), I(5, high=4)], lambda x, i: x[i])
+spec("index_negative_none_ellipsis", lambda x: x[-1, None, ..., 1:],
+     [T(3, 2, 4)], lambda x: x[-1, None, ..., 1:])
+spec("index_mixed_basic_advanced", lambda x, i: x[1:, i, ::2], [T(3, 4, 5), I(2, high=4)],
+     lambda x, i: x[1:, i, ::2])
 spec("index_mask", lambda x, m: x[m], [T(3, 4), M(3, 4)], lambda x, m: x[m])
 spec("index_select", lambda x, i: x.index_select(1, i), [T(3, 4), I(3, high=4)],
      lambda x, i: x[:, i])
@@ -319,6 +323,8 @@ spec("matmul_batched", lambda a, b: a @ b, [T(2, 3, 4), T(2, 4, 2)], np.matmul)
 spec("matmul_broadcast", lambda a, b: a @ b, [T(2, 1, 3, 4), T(3, 4, 2)], np.matmul)
 spec("matmul_3d_2d", lambda a, b: a @ b, [T(2, 3, 4), T(4, 2)], np.matmul)
 spec("matmul_1d_3d", lambda a, b: a @ b, [T(4), T(2, 4, 3)], np.matmul)
+spec("matmul_2d_3d", lambda a, b: a @ b, [T(3, 4), T(2, 4, 2)], np.matmul)
+spec("matmul_3d_1d", lambda a, b: a @ b, [T(2, 3, 4), T(4)], np.matmul)
 spec("addmm", lambda c, a, b: E.addmm(c, a, b, beta=0.5, alpha=2.0), [T(3, 2), T(3, 4), T(4, 2)],
      lambda c, a, b: 0.5 * c + 2.0 * a @ b)
 spec("addmm_broadcast_bias", E.addmm, [T(2), T(3, 4), T(4, 2)], lambda c, a, b: c + a @ b)
