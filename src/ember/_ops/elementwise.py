@@ -55,6 +55,10 @@ class DivBackward0(Node):
         return ga, gb
 
 
+class RsubBackward1(SubBackward0):
+    """``number - tensor`` (PyTorch's name for a subtraction with the number on the left)."""
+
+
 class NegBackward0(Node):
     def forward(self, x):
         return np.negative(x)
@@ -98,6 +102,10 @@ class PowBackward1(Node):
             ga_log = where(a == 0, 0.0, log(where(a == 0, 1.0, a)))
             gb = gy * y * ga_log
         return ga, gb
+
+
+class PowBackward2(PowBackward1):
+    """number ** tensor (PyTorch's name when the base is a Python number)."""
 
 
 # ---------------------------------------------------------------- unary math
@@ -536,7 +544,8 @@ def sub(input, other, *, alpha=1, out=None):
                            "instead.")
     if alpha != 1:
         other = other * alpha
-    return _out(_binary(SubBackward0, input, other, "sub"), out)
+    cls = RsubBackward1 if not isinstance(input, Tensor) else SubBackward0
+    return _out(_binary(cls, input, other, "sub"), out)
 
 
 def rsub(input, other, *, alpha=1):
@@ -601,7 +610,7 @@ def pow(input, exponent):
         if base._data.dtype == np.bool_:
             raise NotImplementedError("\"pow\" not implemented for 'Bool'")
         exponent = exponent.to(base.dtype) if exponent.dtype != base.dtype else exponent
-        return apply(PowBackward1, base, exponent)
+        return apply(PowBackward2, base, exponent)
     if isinstance(exponent, Tensor):
         a, b = binary_operands(input, exponent, "pow")
         if a._data.dtype == np.bool_:
@@ -787,8 +796,50 @@ def where(condition, input=None, other=None):
             a._data.shape, b._data.shape)) from None
 
 
+class LerpBackward0(Node):
+    """lerp with a number as weight: ``start + weight * (end - start)``."""
+
+    def forward(self, start, end, weight=0.5):
+        self.weight = weight
+        return _lerp(start, end, weight)
+
+    def backward(self, gy):
+        return gy * (1 - self.weight), gy * self.weight
+
+
+class LerpBackward1(Node):
+    """lerp with a tensor weight."""
+
+    save_inputs = (0, 1, 2)
+
+    def forward(self, start, end, weight):
+        return _lerp(start, end, weight)
+
+    def backward(self, gy):
+        start, end, weight = self.saved_tensors
+        need_s, need_e, need_w = self.needs_input_grad
+        return (gy * (1 - weight) if need_s else None), (gy * weight if need_e else None), \
+            (gy * (end - start) if need_w else None)
+
+
+def _lerp(start, end, weight):
+    # PyTorch's two-sided formula: exact at both ends (weight 0 gives start, 1 gives end).
+    diff = end - start
+    return np.where(np.abs(weight) < 0.5, start + weight * diff, end - diff * (1 - weight))
+
+
 def lerp(input, end, weight):
-    return input + weight * (end - input)
+    a, b = binary_operands(input, end, "lerp")
+    if a._data.dtype.kind != "f":
+        raise RuntimeError(f"lerp(): expected floating point tensors, got {a.dtype}")
+    try:
+        if isinstance(weight, Tensor):
+            if weight._data.dtype != a._data.dtype:
+                weight = weight.to(a.dtype)
+            return apply(LerpBackward1, a, b, weight)
+        return apply(LerpBackward0, a, b, weight=a._data.dtype.type(weight))
+    except ValueError:
+        raise broadcast_error("lerp", a._data.shape, b._data.shape) from None
 
 
 def fmod(input, other):

@@ -134,6 +134,10 @@ class ProdBackward0(Node):
         return gy * _prod_others(x, axis)
 
 
+class ProdBackward1(ProdBackward0):
+    """prod along one dim (PyTorch's name)."""
+
+
 def _prod_others(x: Tensor, axis: int) -> Tensor:
     """Product of all other elements along ``axis``, safe with zeros (exclusive cumprods)."""
     n = x.shape[axis]
@@ -148,7 +152,7 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
     dt = _sum_dtype(input, dtype)
     if dim is None:
         return apply(ProdBackward0, input, dtype=dt)
-    return apply(ProdBackward0, input, axis=_wrap_dim(dim, input._data.ndim), keepdim=keepdim, dtype=dt)
+    return apply(ProdBackward1, input, axis=_wrap_dim(dim, input._data.ndim), keepdim=keepdim, dtype=dt)
 
 
 class CumsumBackward0(Node):
@@ -334,22 +338,59 @@ def argmin(input, dim=None, keepdim=False):
     return _make(np.argmin(input._data, axis=axis, keepdims=keepdim).astype(np.int64))
 
 
-def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+class VarBackward0(Node):
+    """Variance over ``axes`` with ``correction`` (Bessel's is 1), from the centred values."""
+
+    save_inputs = (0,)
+
+    def forward(self, x, axes=(), correction=1, keepdim=False):
+        self.axes, self.keepdim = axes, keepdim
+        n = 1
+        for a in axes:
+            n *= x.shape[a]
+        self.denom = builtin_max(n - correction, 0)
+        d = x - np.mean(x, axis=axes, keepdims=True)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.sum(d * d, axis=axes, keepdims=keepdim) / x.dtype.type(self.denom)
+
+    def backward(self, gy):
+        (x,) = self.saved_tensors
+        gy = _expand_back(gy, x.shape, self.axes, self.keepdim)
+        return gy * (2.0 / self.denom) * (x - x.mean(self.axes, keepdim=True))
+
+
+class StdBackward0(VarBackward0):
+    save_outputs = (0,)
+
+    def forward(self, x, axes=(), correction=1, keepdim=False):
+        return np.sqrt(VarBackward0.forward(self, x, axes, correction, keepdim))
+
+    def backward(self, gy):
+        x, y = self.saved_tensors
+        gy = _expand_back(gy, x.shape, self.axes, self.keepdim)
+        y = _expand_back(y, x.shape, self.axes, self.keepdim)
+        return gy * (x - x.mean(self.axes, keepdim=True)) / (y * self.denom)
+
+
+def _var_args(input, dim, unbiased, correction, op):
+    if input._data.dtype.kind != "f":
+        raise RuntimeError(f"{op}(): std and var only support floating point and complex dtypes, "
+                           f"got {input.dtype} (shape {list(input.shape)}); call .float() first")
     if isinstance(dim, bool):  # var(x, False): the old positional 'unbiased'
         dim, unbiased = None, dim
     if correction is None:
         correction = 0 if unbiased is False else 1
-    axes = _dims(dim, input._data.ndim)
-    n = 1
-    for a in axes:
-        n *= input._data.shape[a]
-    centered = input - mean(input, axes, keepdim=True)
-    return sum(centered * centered, axes, keepdim=keepdim) / builtin_max(n - correction, 0)
+    return _dims(dim, input._data.ndim), correction
+
+
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    axes, correction = _var_args(input, dim, unbiased, correction, "var")
+    return apply(VarBackward0, input, axes=axes, correction=correction, keepdim=keepdim)
 
 
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
-    from .elementwise import sqrt
-    return sqrt(var(input, dim, unbiased, keepdim, correction=correction))
+    axes, correction = _var_args(input, dim, unbiased, correction, "std")
+    return apply(StdBackward0, input, axes=axes, correction=correction, keepdim=keepdim)
 
 
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
@@ -360,15 +401,32 @@ def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     return std(input, dim, unbiased, keepdim, correction=correction), mean(input, dim, keepdim)
 
 
+class LogsumexpBackward0(Node):
+    """``log(sum(exp(x)))`` over ``axes``, shifted by the maximum so it cannot overflow."""
+
+    save_inputs = (0,)
+    save_outputs = (0,)
+
+    def forward(self, x, axes=(), keepdim=False):
+        self.axes, self.keepdim = axes, keepdim
+        if x.size == 0:
+            return np.log(np.sum(np.exp(x), axis=axes, keepdims=keepdim))
+        m = np.max(x, axis=axes, keepdims=True)
+        m = np.where(np.isfinite(m), m, 0).astype(x.dtype, copy=False)
+        out = np.log(np.sum(np.exp(x - m), axis=axes, keepdims=True)) + m
+        return out if keepdim else np.squeeze(out, axis=axes)
+
+    def backward(self, gy):
+        x, y = self.saved_tensors
+        gy = _expand_back(gy, x.shape, self.axes, self.keepdim)
+        y = _expand_back(y, x.shape, self.axes, self.keepdim)
+        return gy * (x - y).exp()
+
+
 def logsumexp(input, dim, keepdim=False):
-    from .elementwise import exp, log
     if input._data.dtype.kind != "f":
         input = input.to(_dtype.get_default_dtype())
-    axes = _dims(dim, input._data.ndim)
-    m = amax(input, axes, keepdim=True).detach()
-    m = m.masked_fill(~m.isfinite(), 0.0)
-    out = log(sum(exp(input - m), axes, keepdim=True)) + m
-    return out if keepdim else out.squeeze(axes) if axes else out
+    return apply(LogsumexpBackward0, input, axes=_dims(dim, input._data.ndim), keepdim=keepdim)
 
 
 def _logical_reduce(fn, input, dim, keepdim):
