@@ -51,7 +51,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         count = input.numel() // c
         if count <= 1:
             raise ValueError(f"Expected more than 1 value per channel when training, got input "
-                             f"size {input.shape!r}".replace("ember.Size", "torch.Size"))
+                             f"size {input.shape!r}")
         mean = input.mean(dims, keepdim=True)
         centered = input - mean
         var = (centered * centered).mean(dims, keepdim=True)
@@ -80,7 +80,7 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
     count = int(np.prod(input.shape[2:]))
     if count <= 1:
         raise ValueError(f"Expected more than 1 spatial element when training, got input size "
-                         f"{input.shape!r}".replace("ember.Size", "torch.Size"))
+                         f"{input.shape!r}")
     mean = input.mean(dims, keepdim=True)
     centered = input - mean
     var = (centered * centered).mean(dims, keepdim=True)

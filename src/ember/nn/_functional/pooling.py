@@ -176,8 +176,8 @@ def _pool_args(name, nd, input, kernel_size, stride, padding, dilation, ceil_mod
     dilation = _ntuple(dilation, nd, "dilation")
     for k, p in zip(kernel, padding):
         if p * 2 > k:
-            raise RuntimeError(f"{name}: pad should be at most half of effective kernel size, but "
-                               f"got pad={p}, kernel_size={k} and dilation={dilation[0]}")
+            raise RuntimeError(f"pad should be at most half of effective kernel size, but got pad={p}"
+                               f", kernel_size={k} and dilation={dilation[0]} ({name})")
     if any(s <= 0 for s in stride):
         raise RuntimeError(f"{name}: stride should be greater than zero, but got {list(stride)}")
     spatial = input.shape[-nd:]

@@ -475,7 +475,7 @@ class RNNBase(Module):
             if sorted_idx is not None:
                 h0 = h0.index_select(1, sorted_idx)
                 c0 = None if c0 is None else c0.index_select(1, sorted_idx)
-            self._check_hidden(h0, h_shape)
+            self._check_hidden(h0, h_shape, "hidden[0]" if is_lstm else "hidden")
             if c0 is not None:
                 self._check_hidden(c0, c_shape, "hidden[1]")
         out, h_n, c_n = self._run(data, batch_sizes, h0, c0)
