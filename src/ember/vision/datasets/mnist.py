@@ -207,5 +207,44 @@ class MNIST(VisionDataset):
             target = self.target_transform(target)
         return img, target
 
+    def __getitems__(self, indices) -> list:
+        """A batch of samples for the DataLoader: equal to ``[self[i] for i in indices]``, with
+        ToTensor/Normalize pipelines run once on the whole batch instead of per image."""
+        batched = _batched_transform(self.transform)
+        if batched is None:
+            return [self[i] for i in indices]
+        keys = np.asarray(indices, dtype=np.int64)
+        images = batched(self.data._data[keys])
+        targets = self.targets._data[keys].tolist()
+        if self.target_transform is not None:
+            targets = [self.target_transform(t) for t in targets]
+        return [(_make(images[k]), targets[k]) for k in range(len(targets))]
+
     def extra_repr(self) -> str:
         return f"Split: {'Train' if self.train else 'Test'}"
+
+
+def _batched_transform(transform):
+    """For a ToTensor/Normalize pipeline: the same transform on an (N, H, W) uint8 batch,
+    returning an (N, 1, H, W) array; None for anything else (applied image by image)."""
+    from ..transforms import Compose, Normalize, ToTensor
+    from ..transforms.functional import to_tensor
+    steps = transform.transforms if isinstance(transform, Compose) else [transform]
+    if not steps or type(steps[0]) is not ToTensor:
+        return None
+    stats = []
+    for t in steps[1:]:
+        if type(t) is not Normalize or t.inplace:
+            return None
+        mean, std = np.asarray(t.mean, np.float64).ravel(), np.asarray(t.std, np.float64).ravel()
+        if mean.size != 1 or std.size != 1 or std[0] == 0:
+            return None  # per-image normalize raises the proper error for these
+        stats.append((t.mean, t.std))
+
+    def apply(batch: np.ndarray) -> np.ndarray:
+        # to_tensor of the (H, W, N) array gives (N, H, W) with the per-image arithmetic.
+        x = to_tensor(np.moveaxis(batch, 0, -1))._data[:, None]
+        for mean, std in stats:
+            x = (x - np.asarray(mean, x.dtype).reshape(1, 1, 1)) / np.asarray(std, x.dtype)
+        return x
+    return apply
