@@ -59,6 +59,11 @@ class SumBackward1(Node):
         return _expand_back(gy, self.shape, self.axes, self.keepdim)
 
 
+# PyTorch's C++ scalar-type names, used in its error messages.
+_DTYPE_WORDS = {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
+                "bool": "Bool", "float16": "Half", "float32": "Float", "float64": "Double"}
+
+
 def _sum_dtype(x: Tensor, dtype):
     if dtype is not None:
         return _dtype.to_dtype(dtype).np
@@ -107,7 +112,8 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
     if dtype is None and input._data.dtype.kind not in "f":
         raise RuntimeError(
             "mean(): could not infer output dtype. Input dtype must be either a floating point or "
-            f"complex dtype. Got: {input.dtype.name.capitalize()}. Hint: call .float() first.")
+            f"complex dtype. Got: {_DTYPE_WORDS.get(input.dtype.name, input.dtype.name)}. Hint: "
+            "call .float() first.")
     dt = _dtype.to_dtype(dtype).np if dtype is not None else None
     if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0) or input._data.ndim == 0:
         if keepdim and input._data.ndim:
@@ -180,21 +186,18 @@ class CumprodBackward0(Node):
     def backward(self, gy):
         x, y = self.saved_tensors
         a = self.axis
-        if bool((x == 0).any()):
-            # Exact for zeros: sum_{k>=i} gy_k * prod_{j<=k, j!=i} x_j, computed densely.
-            n = x.shape[a]
-            xm = x.movedim(a, -1)
-            gm = gy.movedim(a, -1)
-            cols = []
-            for i in range(n):
-                others = xm.clone() if False else xm
-                mask = np.ones(n, dtype=bool)
-                mask[i] = False
-                repl = where(_make(~mask), xm * 0 + 1, xm)
-                cp = repl.cumprod(-1)
-                cols.append((gm.narrow(-1, i, n - i) * cp.narrow(-1, i, n - i)).sum(-1))
-            return stack(cols, -1).movedim(-1, a)
-        return (gy * y).flip(a).cumsum(a).flip(a) / x
+        if not bool((x == 0).any()):
+            return (gy * y).flip(a).cumsum(a).flip(a) / x
+        # With zeros, dividing by x is undefined: use d y_k / d x_i = prod_{j<=k, j!=i} x_j,
+        # one column i at a time (x_i replaced by 1), summed against gy over k >= i.
+        n = x.shape[a]
+        xm, gm = x.movedim(a, -1), gy.movedim(a, -1)
+        cols = []
+        for i in range(n):
+            hole = _make(np.arange(n) == i)
+            cp = where(hole, xm * 0 + 1, xm).cumprod(-1)
+            cols.append((gm.narrow(-1, i, n - i) * cp.narrow(-1, i, n - i)).sum(-1))
+        return stack(cols, -1).movedim(-1, a)
 
 
 def cumprod(input, dim, *, dtype=None):
