@@ -57,11 +57,30 @@ def _to_array(data, op: str) -> np.ndarray:
     try:
         arr = np.array(data)
     except ValueError as e:
-        raise ValueError(f"{op}(): expected a rectangular nested sequence of numbers ({e})") from None
+        raise ValueError(_ragged_message(data) or f"{op}(): could not build a tensor: {e}") from None
     if arr.dtype == object:
         raise TypeError(f"{op}(): could not infer dtype of {type(data).__name__}: expected numbers, "
                         "tensors, or nested sequences of them")
     return arr
+
+
+def _ragged_message(data, dim: int = 0):
+    """PyTorch's text for a ragged nested list: 'expected sequence of length 2 at dim 1 (got 1)'."""
+    if not isinstance(data, (list, tuple)) or not data:
+        return None
+    lengths = [len(x) if isinstance(x, (list, tuple)) else None for x in data]
+    first = lengths[0]
+    for n in lengths[1:]:
+        if n != first:
+            if first is None or n is None:
+                return f"expected sequence of length {first} at dim {dim + 1} (got {n})" \
+                    if first is not None else "expected a number, got a sequence"
+            return f"expected sequence of length {first} at dim {dim + 1} (got {n})"
+    for x in data:
+        msg = _ragged_message(x, dim + 1)
+        if msg:
+            return msg
+    return None
 
 
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False) -> Tensor:

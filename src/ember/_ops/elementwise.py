@@ -538,6 +538,9 @@ def _is_bool(x) -> bool:
 
 
 def sub(input, other, *, alpha=1, out=None):
+    if isinstance(input, Tensor) and isinstance(other, Tensor) and _is_bool(input) and _is_bool(other):
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                           "Use the `^` or `logical_xor()` operator instead.")
     if _is_bool(input) or _is_bool(other):
         raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If "
                            "you are trying to invert a mask, use the `~` or `logical_not()` operator "

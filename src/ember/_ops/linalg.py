@@ -90,7 +90,9 @@ class BmmBackward0(Node):
 
 def bmm(input, mat2):
     if input._data.ndim != 3 or mat2._data.ndim != 3:
-        raise RuntimeError(f"batch1 must be a 3D tensor (bmm got {input._data.ndim}D and {mat2._data.ndim}D)")
+        which = "batch1" if input._data.ndim != 3 else "batch2"
+        raise RuntimeError(f"{which} must be a 3D tensor (bmm got shapes {list(input.shape)} and "
+                           f"{list(mat2.shape)}; use matmul() for other ranks)")
     if input._data.shape[0] != mat2._data.shape[0] or input._data.shape[2] != mat2._data.shape[1]:
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
                            f"[{input._data.shape[0]}, {input._data.shape[2]}] but got: "

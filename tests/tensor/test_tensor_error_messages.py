@@ -1,0 +1,64 @@
+"""Error messages name the op, the shapes or dtypes involved, and the fix where there is one."""
+import numpy as np
+import pytest
+
+import ember
+
+
+@pytest.mark.parametrize("fn, exc, pattern", [
+    (lambda: ember.ones(2, 3) + ember.ones(4), RuntimeError, r"size of tensor a \(3\).*tensor b \(4\).*add of shapes \[2, 3\] and \[4\]"),
+    (lambda: ember.mm(ember.ones(64, 1000), ember.ones(100, 10)), RuntimeError, r"mat1 and mat2 shapes cannot be multiplied \(64x1000 and 100x10\)"),
+    (lambda: ember.ones(2, 3) @ ember.ones(2, 3), RuntimeError, r"\(2x3 and 2x3\)"),
+    (lambda: ember.bmm(ember.ones(2, 2, 3), ember.ones(3, 2)), RuntimeError, r"batch2 must be a 3D tensor.*\[3, 2\]"),
+    (lambda: ember.ones(2, 3).view(4), RuntimeError, r"shape '\[4\]' is invalid for input of size 6"),
+    (lambda: ember.ones(2, 3).t().view(6), RuntimeError, r"Use \.reshape\(\.\.\.\) instead"),
+    (lambda: ember.ones(2, 3)[2], IndexError, r"index 2 is out of bounds for dimension 0 with size 2"),
+    (lambda: ember.ones(2, 3).sum(2), IndexError, r"expected to be in range of \[-2, 1\], but got 2"),
+    (lambda: ember.ones(2, 3).item(), RuntimeError, r"a Tensor with 6 elements cannot be converted to Scalar"),
+    (lambda: bool(ember.ones(2)), RuntimeError, r"more than one value is ambiguous"),
+    (lambda: float(ember.ones(2)), ValueError, r"only one element tensors"),
+    (lambda: ember.ones(2, requires_grad=True).numpy(), RuntimeError, r"Use tensor\.detach\(\)\.numpy\(\) instead"),
+    (lambda: ember.tensor([1, 2]).mean(), RuntimeError, r"mean\(\).*Got: Long.*\.float\(\)"),
+    (lambda: ember.tensor([[1, 2], [3]]), ValueError, r"expected sequence of length 2 at dim 1 \(got 1\)"),
+    (lambda: ember.zeros(2, device="cuda"), AssertionError, r"no 'cuda' backend.*ember\.cuda\.is_available\(\) is False"),
+    (lambda: ember.zeros(2).to("cuda"), AssertionError, r"device='cpu'"),
+    (lambda: ember.ones(3).topk(4), RuntimeError, r"selected index k out of range.*shape \[3\]"),
+    (lambda: ember.ones(3).kthvalue(4), RuntimeError, r"kthvalue\(\): selected number k out of range for dimension 0"),
+    (lambda: ember.ones(2, 3).median(dim=2), IndexError, r"but got 2"),
+    (lambda: ember.ones(0).median(), RuntimeError, r"median\(\) input tensor cannot be empty"),
+    (lambda: ember.tensor([True]).median(), NotImplementedError, r"median_cpu.*Bool"),
+    (lambda: ember.tensor([1, 2]).norm(), RuntimeError, r"linalg\.vector_norm.*floating point.*Got Long.*\.float\(\)"),
+    (lambda: ember.ones(2, 3).norm(p="nuc", dim=0), RuntimeError, r"matrix_norm: dim must be a 2-tuple"),
+    (lambda: ember.tensor([1, 2]).var(), RuntimeError, r"var\(\).*floating point.*int64"),
+    (lambda: ember.quantile(ember.ones(3), 1.5), RuntimeError, r"q values must be in the range \[0, 1\]"),
+    (lambda: ember.quantile(ember.tensor([1, 2]), 0.5), RuntimeError, r"float or double"),
+    (lambda: ember.tensor([True]) - ember.tensor([True]), RuntimeError, r"two bool tensors.*logical_xor"),
+    (lambda: ember.ones(2) - True, RuntimeError, r"with a bool tensor.*logical_not"),
+    (lambda: -ember.tensor([True]), RuntimeError, r"Negation.*bool tensor"),
+    (lambda: ember.ones(2).bitwise_and(ember.ones(2)), NotImplementedError, r"bitwise_and_cpu.*'Float'"),
+    (lambda: ember.tensor([True]) // ember.tensor([True]), NotImplementedError, r"div_floor_cpu.*'Bool'"),
+    (lambda: ember.tensor([True]).abs(), NotImplementedError, r"abs_cpu.*'Bool'"),
+    (lambda: ember.tensor([True]).relu(), RuntimeError, r"Boolean inputs not supported for relu"),
+    (lambda: ember.tensor([True]).argmax(), RuntimeError, r"argmax\(\): does not support bool input"),
+    (lambda: ember.maximum(ember.ones(2), 2), TypeError, r"maximum\(\): argument 'other' \(position 2\) must be Tensor, not int"),
+    (lambda: ember.ones(2, 3).diagonal(0, 0, 0), RuntimeError, r"diagonal dimensions cannot be identical 0, 0"),
+    (lambda: ember.cat([]), ValueError, r"expected a non-empty list of Tensors"),
+    (lambda: ember.linspace(0, 1, -1), RuntimeError, r"number of steps must be non-negative"),
+    (lambda: ember.addcdiv(ember.ones(2), ember.tensor([1, 2]), ember.tensor([1, 2])), RuntimeError, r"Integer division with addcdiv"),
+    (lambda: ember.take(ember.ones(2, 2), ember.tensor([4])), IndexError, r"take\(\): index 4 out of range.*\[2, 2\]"),
+    (lambda: ember.ones(2, 3).sum_to_size(2), RuntimeError, r"size \[2\] is not expandable to size \[2, 3\]"),
+])
+def test_error_message(fn, exc, pattern):
+    with pytest.raises(exc, match=pattern):
+        fn()
+
+
+def test_no_numpy_warning_text_in_errors():
+    with pytest.raises(RuntimeError) as info:
+        ember.ones(2, 3) * ember.ones(3, 2)
+    assert "operands could not be broadcast" not in str(info.value)
+    assert "mul of shapes [2, 3] and [3, 2]" in str(info.value)
+    with pytest.raises(ValueError) as info:
+        ember.tensor([[1.0], [2.0, 3.0]])
+    assert "inhomogeneous" not in str(info.value)
+    np.testing.assert_equal(ember.ones(1).numpy(), [1.0])
