@@ -226,6 +226,32 @@ def test_add_safe_globals_and_context_manager():
     assert get_safe_globals() == []
 
 
+def test_user_text_that_spells_a_stand_in_is_kept_verbatim():
+    # The fast writer renames its stand-ins' GLOBAL opcodes; a string that happens to spell one
+    # must make it fall back to the pure-Python pickler rather than be rewritten.
+    from ember._serialization import _writer
+    spelled = "\ncember._serialization._torch_names\nrebuild_tensor_v2\n"
+    obj = {"note": spelled, "w": ember.ones(2), "dt": ember.float32, "b": spelled.encode()}
+    back = _roundtrip(obj)
+    assert back["note"] == spelled and back["b"] == spelled.encode()
+    assert back["w"].tolist() == [1.0, 1.0] and back["dt"] is ember.float32
+    pkl, _ = _writer.dumps(obj)
+    assert b"ctorch._utils\n_rebuild_tensor_v2\n" in pkl
+
+
+@pytest.mark.parametrize("protocol", [2, 3, 4, 5])
+def test_other_pickle_protocols(protocol):
+    base = ember.arange(6.0).reshape(2, 3)
+    buf = io.BytesIO()
+    ember.save({"b": base, "t": base.t(), "d": ember.int8, "s": ember.Size([1])}, buf,
+               pickle_protocol=protocol)
+    buf.seek(0)
+    back = ember.load(buf)
+    assert back["t"].tolist() == [[0.0, 3.0], [1.0, 4.0], [2.0, 5.0]]
+    assert np.shares_memory(back["t"]._data, back["b"]._data)
+    assert back["d"] is ember.int8 and back["s"] == (1,)
+
+
 # ---------------------------------------------------------------- the file layout
 
 def test_layout_matches_torch_save(tmp_path):

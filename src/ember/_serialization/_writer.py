@@ -19,31 +19,14 @@ import numpy as np
 
 from .. import _device, _dtype
 from .._tensor import Size, Tensor
-from . import _format
+from . import _format, _torch_names as _names
+from ._torch_names import SlowPath as _SlowPath, TorchGlobal
 
 
-class TorchGlobal:
-    """A stand-in that pickles as the global ``module.name`` (written by name, never imported)."""
-
-    __slots__ = ("module", "name")
-
-    def __init__(self, module: str, name: str):
-        self.module, self.name = module, name
-
-    def __repr__(self) -> str:
-        return f"<global {self.module}.{self.name}>"
-
-    def __call__(self, *args, **kwargs):  # pickle's save_reduce requires a callable
-        raise TypeError(f"{self!r} is a name written into checkpoints, not a function")
-
-
-REBUILD_V2 = TorchGlobal("torch._utils", "_rebuild_tensor_v2")
-REBUILD_PARAMETER = TorchGlobal("torch._utils", "_rebuild_parameter")
+REBUILD_V2 = _names.rebuild_tensor_v2
+REBUILD_PARAMETER = _names.rebuild_parameter
 ORDERED_DICT = collections.OrderedDict
-_STORAGE_GLOBALS = {name: TorchGlobal("torch", cls) for name, cls in
-                    _format.STORAGE_OF_DTYPE.items()}
-
-_DTYPE_GLOBALS = {name: TorchGlobal("torch", name) for name in _format.STORAGE_OF_DTYPE}
+_DTYPE_GLOBALS = {name: TorchGlobal("torch", name, name) for name in _format.STORAGE_OF_DTYPE}
 
 
 class _StorageRef:
@@ -76,52 +59,42 @@ def _view_in(a: np.ndarray, root: np.ndarray):
     return flat, offset // item, tuple(s // item for s in a.strides)
 
 
-class CheckpointPickler(pickle._Pickler):
-    """Pickles tensors as PyTorch does and collects their storages in first-seen order."""
+class _TensorReducer:
+    """What both picklers share: tensors become torch's REDUCE calls over shared storages."""
 
-    dispatch = pickle._Pickler.dispatch.copy()
-
-    def __init__(self, file, protocol: int = 2):
-        super().__init__(file, protocol=protocol)
+    def _init_storages(self) -> None:
         self.storages: list[_StorageRef] = []
         self._by_root: dict = {}
         self._keep: list = []  # keeps roots alive so their id() stays unique while pickling
-
-    # Numpy scalars become Python numbers: PyTorch's weights-only reader refuses NumPy globals.
-    def save(self, obj, save_persistent_id=True):
-        if isinstance(obj, np.generic):
-            obj = obj.item()
-        elif type(obj) is _dtype.dtype:
-            obj = _DTYPE_GLOBALS[obj.name]
-        super().save(obj, save_persistent_id)
-
-    def _save_torch_global(self, obj):
-        self.write(pickle.GLOBAL + f"{obj.module}\n{obj.name}\n".encode("utf-8"))
-        self.memoize(obj)
-
-    dispatch[TorchGlobal] = _save_torch_global
+        self.used: set = set()  # the stand-ins written, so the fast path can check its rewrite
 
     def persistent_id(self, obj):
         if type(obj) is _StorageRef:
-            return ("storage", _STORAGE_GLOBALS[obj.dtype_name], obj.key, "cpu", obj.array.size)
+            g = _names.STORAGES[obj.dtype_name]
+            self.used.add(g)
+            return ("storage", g, obj.key, "cpu", obj.array.size)
         return None
 
-    def reducer_override(self, obj):
+    def _reduce_common(self, obj):
         if isinstance(obj, Tensor):
             return self._reduce_tensor(obj)
         if type(obj) is _device.device:
-            return TorchGlobal("torch", "device"), (str(obj),)
+            self.used.add(_names.device)
+            return _names.device, (str(obj),)
         if type(obj) is Size:
-            return TorchGlobal("torch", "Size"), (tuple(obj),)
+            self.used.add(_names.Size)
+            return _names.Size, (tuple(obj),)
         return NotImplemented
 
     def _reduce_tensor(self, t: Tensor):
         if t._is_param:
             plain = Tensor.__new__(Tensor)
             plain._data = t._data
+            self.used.add(REBUILD_PARAMETER)
             return REBUILD_PARAMETER, (plain, t._requires_grad, ORDERED_DICT())
         storage, offset, stride = self._storage_of(t._data)
         args = (storage, offset, tuple(t._data.shape), stride, t._requires_grad, ORDERED_DICT())
+        self.used.add(REBUILD_V2)
         return REBUILD_V2, args
 
     def _storage_of(self, a: np.ndarray):
@@ -148,6 +121,72 @@ class CheckpointPickler(pickle._Pickler):
         return ref
 
 
+class FastPickler(_TensorReducer, pickle.Pickler):
+    """C pickler (protocol 2): stand-ins are written under their ember names, then renamed."""
+
+    def __init__(self, file):
+        pickle.Pickler.__init__(self, file, protocol=2)
+        self._init_storages()
+
+    def reducer_override(self, obj):
+        if isinstance(obj, np.generic):
+            raise _SlowPath
+        if type(obj) is _dtype.dtype:
+            self.used.add(obj)
+            return obj.name  # found as ember._dtype.<name>, renamed to torch.<name> below
+        return self._reduce_common(obj)
+
+
+def _ember_spelling(obj) -> bytes:
+    if type(obj) is _dtype.dtype:
+        return f"c{_dtype.__name__}\n{obj.name}\n".encode()
+    return f"c{_names.__name__}\n{obj.attr}\n".encode()
+
+
+def _torch_spelling(obj) -> bytes:
+    if type(obj) is _dtype.dtype:
+        return f"ctorch\n{obj.name}\n".encode()
+    return f"c{obj.module}\n{obj.name}\n".encode()
+
+
+def _rename_globals(data: bytes, used: set) -> bytes:
+    """Rewrite each stand-in's GLOBAL opcode; the counts prove no user string was touched."""
+    for obj in (*_names.ALL, *_dtype._ALL):
+        ember_bytes = _ember_spelling(obj)
+        if data.count(ember_bytes) != (obj in used):
+            raise _SlowPath
+        if obj in used:
+            data = data.replace(ember_bytes, _torch_spelling(obj))
+    return data
+
+
+class CheckpointPickler(_TensorReducer, pickle._Pickler):
+    """Pure-Python pickler for any protocol: writes each stand-in's GLOBAL opcode directly."""
+
+    dispatch = pickle._Pickler.dispatch.copy()
+
+    def __init__(self, file, protocol: int = 2):
+        pickle._Pickler.__init__(self, file, protocol=protocol)
+        self._init_storages()
+
+    # Numpy scalars become Python numbers: PyTorch's weights-only reader refuses NumPy globals.
+    def save(self, obj, save_persistent_id=True):
+        if isinstance(obj, np.generic):
+            obj = obj.item()
+        elif type(obj) is _dtype.dtype:
+            obj = _DTYPE_GLOBALS[obj.name]
+        super().save(obj, save_persistent_id)
+
+    def _save_torch_global(self, obj):
+        self.write(pickle.GLOBAL + f"{obj.module}\n{obj.name}\n".encode("utf-8"))
+        self.memoize(obj)
+
+    dispatch[TorchGlobal] = _save_torch_global
+
+    def reducer_override(self, obj):
+        return self._reduce_common(obj)
+
+
 def _contiguous_strides(shape) -> tuple:
     strides, acc = [], 1
     for n in reversed(shape):
@@ -158,6 +197,14 @@ def _contiguous_strides(shape) -> tuple:
 
 def dumps(obj, protocol: int = 2) -> tuple[bytes, list]:
     """Pickle ``obj`` as PyTorch's ``data.pkl``; returns the bytes and the storages it names."""
+    if protocol == 2:
+        buf = io.BytesIO()
+        pickler = FastPickler(buf)
+        try:
+            pickler.dump(obj)
+            return _rename_globals(buf.getvalue(), pickler.used), pickler.storages
+        except _SlowPath:
+            pass
     buf = io.BytesIO()
     pickler = CheckpointPickler(buf, protocol)
     pickler.dump(obj)
