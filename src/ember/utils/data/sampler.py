@@ -15,7 +15,6 @@ from ... import random as _random
 __all__ = ["Sampler", "SequentialSampler", "RandomSampler", "SubsetRandomSampler",
            "WeightedRandomSampler", "BatchSampler"]
 
-_CHUNK = 32  # RandomSampler with replacement draws in chunks of this size, as PyTorch does
 
 
 class Sampler:
