@@ -275,11 +275,11 @@ def test_blocked_update_equals_whole_array_update(cls, kw, monkeypatch):
     """Large tensors are updated block by block; the numbers must not change."""
     from ember.optim import _common
     rng = np.random.default_rng(0)
-    start = rng.standard_normal(3 * _common.BLOCK + 17).astype(np.float32)
+    start = rng.standard_normal(_common.BLOCKED_FROM + 3 * _common.BLOCK + 17).astype(np.float32)
     grads = [rng.standard_normal(start.size).astype(np.float32) for _ in range(3)]
     results = []
-    for block in (_common.BLOCK, 10 ** 9):
-        monkeypatch.setattr(_common, "BLOCK", block)
+    for block in (_common.BLOCKED_FROM, 10 ** 9):
+        monkeypatch.setattr(_common, "BLOCKED_FROM", block)
         w = ember.tensor(start.copy(), requires_grad=True)
         opt = cls([w], **kw)
         for g in grads:

@@ -10,7 +10,9 @@ from .optimizer import _Scratch
 # Large tensors are updated in blocks of this many elements, so the temporaries of a
 # many-pass update (Adam makes 13 NumPy passes) stay in the core's L2 cache; the passes then
 # cost cache bandwidth instead of memory bandwidth. Elementwise, so results are unchanged.
-BLOCK = 65536
+# Below BLOCKED_FROM elements the arrays sit in L2/L3 anyway and the per-block calls cost more.
+BLOCK = 32768
+BLOCKED_FROM = 8 * BLOCK
 
 
 def for_blocks(kernel, arrays: tuple, n_tmp: int, scratch: _Scratch, *args) -> None:
@@ -20,7 +22,7 @@ def for_blocks(kernel, arrays: tuple, n_tmp: int, scratch: _Scratch, *args) -> N
     """
     p = arrays[0]
     n = p.size
-    if n <= 2 * BLOCK or not all(a is None or a.flags.c_contiguous for a in arrays):
+    if n <= BLOCKED_FROM or not all(a is None or a.flags.c_contiguous for a in arrays):
         kernel(*arrays, *[scratch.get(p, k) for k in range(1, n_tmp + 1)], *args)
         return
     flats = [None if a is None else a.reshape(-1) for a in arrays]
@@ -129,11 +131,8 @@ class FlatGroup:
 
 
 def flat_group(cache: dict, group: dict, params: list, states: list,
-               keys: tuple) -> "FlatGroup | None":
+               keys: tuple) -> FlatGroup:
     """The group's FlatGroup, rebuilt when its parameters or state arrays changed."""
-    dtype = params[0].dtype
-    if any(p.dtype != dtype for p in params):
-        return None
     ids = tuple(map(id, params))
     fg = cache.get(id(group))
     if fg is None or fg.ids != ids or not fg.owns(states):
@@ -143,14 +142,16 @@ def flat_group(cache: dict, group: dict, params: list, states: list,
     return fg
 
 
-def use_flat(group: dict, params: list, max_numel: int = 4 * BLOCK) -> bool:
-    """Whether to take the multi-tensor path: ``foreach=True``, or None and small tensors."""
+def flat_members(group: dict, params: list) -> list:
+    """Indices of the parameters the multi-tensor path takes: all of them with
+    ``foreach=True``; with None the small ones (large ones update faster block by block)."""
     foreach = group.get("foreach")
     if foreach is False or len(params) < 2:
-        return False
+        return []
     if foreach:
-        return True
-    return sum(p.size for p in params) <= max_numel
+        return list(range(len(params)))
+    small = [i for i, p in enumerate(params) if p.size <= BLOCK]
+    return small if len(small) >= 2 else []
 
 
 def same_steps(states: list) -> "float | None":

@@ -5,7 +5,7 @@ import numpy as np
 
 from .._tensor import _make
 from ._common import (FlatGroup, addcmul_sq_, flat_group, for_blocks, grad_into, lerp_,
-                      same_steps, use_flat)
+                      flat_members, same_steps)
 from .optimizer import Optimizer, _check_lr, _grads_of, _scalar_state, _Scratch, _to_float
 
 __all__ = ["Adam", "adam"]
@@ -127,8 +127,14 @@ class Adam(Optimizer):
                     if amsgrad:
                         s["max_exp_avg_sq"] = _make(np.zeros_like(p))
             beta1, beta2 = group["betas"]
-            if self._step_flat(group, params, grads, states):
-                continue
+            done = self._step_flat(group, params, grads, states)
+            if done:
+                if len(done) == len(params):
+                    continue
+                rest = [i for i in range(len(params)) if i not in done]
+                params = [params[i] for i in rest]
+                grads = [grads[i] for i in rest]
+                states = [states[i] for i in rest]
             adam(params, grads, [s["exp_avg"]._data for s in states],
                  [s["exp_avg_sq"]._data for s in states],
                  [s["max_exp_avg_sq"]._data for s in states] if amsgrad else [],
@@ -140,23 +146,28 @@ class Adam(Optimizer):
         return loss
 
 
-    def _step_flat(self, group, params, grads, states) -> bool:
-        """The multi-tensor update, when it applies; False leaves the group to the loop."""
-        if group["weight_decay"] != 0 or not use_flat(group, params):
-            return False
+    def _step_flat(self, group, params, grads, states) -> set:
+        """The multi-tensor update of the parameters it applies to; returns their indices."""
+        members = flat_members(group, params) if group["weight_decay"] == 0 else []
+        if not members:
+            return set()
+        if len(members) < len(params):
+            params = [params[i] for i in members]
+            grads = [grads[i] for i in members]
+            states = [states[i] for i in members]
+        if any(p.dtype != params[0].dtype for p in params):
+            return set()
         step = same_steps(states)
         if step is None:
-            return False
+            return set()
         amsgrad = group["amsgrad"]
         keys = ("exp_avg", "exp_avg_sq", "max_exp_avg_sq") if amsgrad else ("exp_avg", "exp_avg_sq")
         fg = flat_group(self._flat, group, params, states, keys)
-        if fg is None:
-            return False
         beta1, beta2 = group["betas"]
         adam_flat(fg, params, grads, step, amsgrad=amsgrad, beta1=_to_float(beta1),
                   beta2=_to_float(beta2), lr=_to_float(group["lr"]), eps=group["eps"],
                   maximize=group["maximize"])
-        return True
+        return set(members)
 
 
 def _check_adam_args(lr, betas, eps, weight_decay, differentiable) -> None:
