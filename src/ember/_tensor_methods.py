@@ -38,7 +38,18 @@ def _fast_binary(cls, name, fn):
 T.__add__ = _fast_binary(E.AddBackward0, "__add__", E.add)
 T.__sub__ = _fast_binary(E.SubBackward0, "__sub__", E.sub)
 T.__mul__ = _fast_binary(E.MulBackward0, "__mul__", E.mul)
-T.__truediv__ = lambda self, other: E.true_divide(self, other)
+def _truediv(self, other):
+    # Float tensors of one dtype divide directly; integers need promotion to float first.
+    if other.__class__ is Tensor and other._data.dtype is self._data.dtype \
+            and self._data.dtype.kind == "f":
+        try:
+            return apply(E.DivBackward0, self, other)
+        except ValueError:
+            pass  # the checked path gives the broadcast error
+    return E.true_divide(self, other)
+
+
+T.__truediv__ = _truediv
 T.__radd__ = lambda self, other: E.add(self, other)
 T.__rmul__ = lambda self, other: E.mul(self, other)
 T.__rsub__ = lambda self, other: E.sub(other, self)
@@ -49,7 +60,7 @@ T.__mod__ = lambda self, other: E.remainder(self, other)
 T.__rmod__ = lambda self, other: E.remainder(_make(np.array(other, self._data.dtype)), self)
 T.__pow__ = lambda self, exponent: E.pow(self, exponent)
 T.__rpow__ = lambda self, base: E.pow(base, self)
-T.__matmul__ = lambda self, other: L.matmul(self, other)
+T.__matmul__ = L.matmul
 T.__rmatmul__ = lambda self, other: L.matmul(other, self)
 T.__neg__ = E.neg
 T.__pos__ = lambda self: self

@@ -71,6 +71,8 @@ def _sum_dtype(x: Tensor, dtype):
 
 
 def sum(input, dim=None, keepdim=False, *, dtype=None):
+    if dim is None and dtype is None and not keepdim and input._data.dtype.kind == "f":
+        return apply(SumBackward0, input)
     dt = _sum_dtype(input, dtype)
     if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
         if keepdim and input._data.ndim:
