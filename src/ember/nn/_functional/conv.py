@@ -77,7 +77,7 @@ def _out_size(size, k, s, p, d):
     return (size + 2 * p - d * (k - 1) - 1) // s + 1
 
 
-def _conv_array(x, w, stride, padding, dilation, groups):
+def _conv_array(x, w, stride, padding, dilation, groups, keep=None):
     nd = w.ndim - 2
     kernel = w.shape[2:]
     xp = _pad_zeros(x, padding)
@@ -85,6 +85,8 @@ def _conv_array(x, w, stride, padding, dilation, groups):
                 for i in range(nd))
     n, o = x.shape[0], w.shape[0]
     cols = _im2col(xp, kernel, stride, dilation, out)
+    if keep is not None:
+        keep.cols = cols                  # reused by the weight gradient
     if groups == 1:
         y = np.matmul(w.reshape(o, -1), cols)
     else:
@@ -119,12 +121,12 @@ def _conv_transpose_array(x, w, stride, padding, dilation, groups, output_paddin
     return np.ascontiguousarray(np.moveaxis(res, -1, 0))
 
 
-def _conv_weight_array(x, gy, kernel, stride, padding, dilation, groups):
+def _conv_weight_array(x, gy, kernel, stride, padding, dilation, groups, cols=None):
     """dL/dw for y = conv(x, w), given gy: (O, C/g, *kernel)."""
-    xp = _pad_zeros(x, padding)
     out = gy.shape[2:]
     n, o = gy.shape[0], gy.shape[1]
-    cols = _im2col(xp, kernel, stride, dilation, out)
+    if cols is None:
+        cols = _im2col(_pad_zeros(x, padding), kernel, stride, dilation, out)
     c = x.shape[1]
     if groups == 1:
         # Per-sample GEMMs summed: tensordot would first transpose the columns (a slow copy).
@@ -148,10 +150,11 @@ class ConvolutionBackward0(Node):
         self.stride, self.padding, self.dilation, self.groups = stride, padding, dilation, groups
         self.transposed, self.output_padding = transposed, output_padding
         self.x_shape, self.has_bias = x.shape, b is not None
+        self.cols = None
         if transposed:
             y = _conv_transpose_array(x, w, stride, padding, dilation, groups, output_padding)
         else:
-            y = _conv_array(x, w, stride, padding, dilation, groups)
+            y = _conv_array(x, w, stride, padding, dilation, groups, keep=self)
         if b is not None:
             y += b.reshape((-1,) + (1,) * (y.ndim - 2))
         return y
@@ -171,7 +174,7 @@ class ConvolutionBackward0(Node):
             if need[0]:
                 gx = conv_transpose_to(gy, w, self.x_shape, *args)
             if need[1]:
-                gw = conv_weight(x, gy, tuple(w.shape[2:]), *args)
+                gw = conv_weight(x, gy, tuple(w.shape[2:]), *args, cols=self.cols)
         if self.has_bias and need[2]:
             gb = gy.sum((0,) + tuple(range(2, gy.ndim)))
         return gx, gw, gb
@@ -181,10 +184,11 @@ class ConvolutionWeightBackward(Node):
     """gw = conv_weight(x, gy): the weight gradient of a convolution (linear in x and in gy)."""
     save_inputs = (0, 1)
 
-    def forward(self, x, gy, kernel=(1,), stride=(1,), padding=(0,), dilation=(1,), groups=1):
+    def forward(self, x, gy, kernel=(1,), stride=(1,), padding=(0,), dilation=(1,), groups=1,
+                cols=None):
         self.kernel, self.args = kernel, (stride, padding, dilation, groups)
         self.x_shape = x.shape
-        return _conv_weight_array(x, gy, kernel, stride, padding, dilation, groups)
+        return _conv_weight_array(x, gy, kernel, stride, padding, dilation, groups, cols)
 
     def backward(self, ggw):
         x, gy = self.saved_tensors
@@ -199,9 +203,10 @@ class ConvolutionWeightBackward(Node):
         return g_x, g_gy
 
 
-def conv_weight(x, gy, kernel, stride, padding, dilation, groups):
+def conv_weight(x, gy, kernel, stride, padding, dilation, groups, cols=None):
+    """The weight gradient; ``cols`` is the forward's im2col of x when it is at hand."""
     return apply(ConvolutionWeightBackward, x, gy, kernel=kernel, stride=stride, padding=padding,
-                 dilation=dilation, groups=groups)
+                 dilation=dilation, groups=groups, cols=cols)
 
 
 def conv_transpose_to(gy, w, x_shape, stride, padding, dilation, groups):
