@@ -291,3 +291,53 @@ def test_keyboard_interrupt_leaves_no_orphans():
     assert "interrupted" in lines[1], proc.stderr
     for pid in map(int, lines[0].split()):
         assert not os.path.exists(f"/proc/{pid}"), f"worker {pid} outlived the main process"
+
+
+class MissingKey(Dataset):
+    def __len__(self):
+        return 4
+
+    def __getitem__(self, i):
+        return {}["missing"]
+
+
+class Ragged(Dataset):
+    def __len__(self):
+        return 4
+
+    def __getitem__(self, i):
+        return ember.zeros(i + 1)
+
+
+def _failing_init(worker_id):
+    raise OSError("cannot open the shard")
+
+
+def test_key_error_and_stack_error_from_workers():
+    with pytest.raises(KeyError) as info:
+        next(iter(DataLoader(MissingKey(), batch_size=2, num_workers=1)))
+    assert "Caught KeyError in DataLoader worker process 0" in str(info.value)
+    assert "\n" in str(info.value)  # the traceback keeps its line breaks
+    del info
+    with pytest.raises(RuntimeError, match=r"stack expects each tensor to be equal size, but got "
+                                           r"\[1\] at entry 0 and \[2\] at entry 1"):
+        next(iter(DataLoader(Ragged(), batch_size=2, num_workers=1)))
+
+
+def test_worker_init_fn_error_is_reraised():
+    with pytest.raises(OSError, match="cannot open the shard") as info:
+        list(DataLoader(Squares(4), batch_size=2, num_workers=1, worker_init_fn=_failing_init))
+    assert "Caught OSError in DataLoader worker process 0" in str(info.value)
+
+
+def test_persistent_workers_restart_iterable_datasets():
+    loader = DataLoader(Stream(6), batch_size=2, num_workers=2, persistent_workers=True)
+    first = sorted(x for b in loader for x in b.tolist())
+    second = sorted(x for b in loader for x in b.tolist())
+    assert first == second == list(range(6))
+    loader._iterator._shutdown_workers()
+
+
+def test_batches_from_workers_are_shared_tensors():
+    batch = next(iter(DataLoader(Big(), batch_size=2, num_workers=1)))
+    assert batch.is_shared() and batch.shape == (2, 64, 64)
