@@ -10,23 +10,51 @@ from .autograd.graph import Node, apply
 from ._ops.stats import vector_norm  # noqa: E402  (one definition, shared with ember.norm)
 
 
-def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False):
+class LinAlgError(RuntimeError):
+    """A linear-algebra failure (a singular matrix...), as ``torch.linalg.LinAlgError``."""
+
+
+_INF = float("inf")
+
+
+def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
+    """Matrix norms over the two dims ``dim``: 'fro', 'nuc', 1, -1, inf, -inf, 2, -2."""
+    from ._ops.reduce import amax, amin, sum
+    from ._tensor import _wrap_dim
+    if dtype is not None:
+        A = A.to(dtype)
+    if A.ndim < 2:
+        raise RuntimeError(f"linalg.matrix_norm: The input tensor A must have at least 2 "
+                           f"dimensions, got shape {list(A.shape)}")
+    if isinstance(dim, int) or len(dim) != 2:
+        raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {dim}")
+    d0, d1 = (_wrap_dim(d, A.ndim) for d in dim)
     if ord == "fro":
-        return vector_norm(A, 2, dim, keepdim)
-    if ord == "nuc":
-        return _make(np.linalg.norm(A._data, "nuc", axis=dim, keepdims=keepdim))
+        return vector_norm(A, 2, (d0, d1), keepdim)
+    if ord in (1, -1, _INF, -_INF):
+        # 1: largest column sum of |A|; inf: largest row sum (min for the negative orders).
+        summed, picked = (d0, d1) if abs(ord) == 1 else (d1, d0)
+        out = (amax if ord > 0 else amin)(sum(A.abs(), summed, keepdim=True), picked, keepdim=True)
+        return out if keepdim else out.squeeze((d0, d1))
+    if ord in ("nuc", 2, -2):
+        from .autograd.grad_mode import is_grad_enabled
+        if A.requires_grad and is_grad_enabled():
+            raise RuntimeError(f"linalg.matrix_norm: ember does not differentiate ord={ord!r} "
+                               "(it needs an SVD) yet; compute it under ember.no_grad() or use "
+                               "ord='fro'")
+        out = np.linalg.norm(A._data, ord, axis=(d0, d1), keepdims=keepdim)
+        return _make(np.asarray(out, dtype=A._data.dtype))
     raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
 
 
 def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):
-    if isinstance(ord, str):
-        return matrix_norm(A, ord, dim if dim is not None else (-2, -1), keepdim)
-    if ord is None:
-        return vector_norm(A, 2, dim, keepdim)
-    if dim is None and A.ndim == 2 or (isinstance(dim, (tuple, list)) and len(dim) == 2):
-        return _make(np.linalg.norm(A._data, ord, axis=dim if dim is not None else (-2, -1),
-                                    keepdims=keepdim).astype(A._data.dtype))
-    return vector_norm(A, ord, dim, keepdim)
+    """``vector_norm`` for 1-D input or an int ``dim``, ``matrix_norm`` for 2-D or a 2-tuple."""
+    if dtype is not None:
+        A = A.to(dtype)
+    two_dims = (dim is None and A.ndim == 2) or (isinstance(dim, (tuple, list)) and len(dim) == 2)
+    if isinstance(ord, str) or (ord is not None and two_dims):
+        return matrix_norm(A, ord, (-2, -1) if dim is None else dim, keepdim)
+    return vector_norm(A, 2 if ord is None else ord, dim, keepdim)
 
 
 def _square(A: Tensor, op: str):
@@ -42,7 +70,7 @@ class LinalgInvExBackward0(Node):
         try:
             return np.linalg.inv(a)
         except np.linalg.LinAlgError:
-            raise RuntimeError("linalg.inv: The diagonal element 1 is zero, the inversion could not "
+            raise LinAlgError("linalg.inv: The diagonal element 1 is zero, the inversion could not "
                                "be completed because the input matrix is singular.") from None
 
     def backward(self, gy):
