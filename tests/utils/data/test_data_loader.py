@@ -178,3 +178,36 @@ def test_requires_grad_dataset_takes_the_graph_path():
     (batch,) = next(iter(DataLoader(TensorDataset(w), batch_size=4)))
     batch.sum().backward()
     assert w.grad.tolist() == [[1.0, 1.0]] * 4
+
+
+class Liar(IterableDataset):
+    def __iter__(self):
+        return iter(range(5))
+
+    def __len__(self):
+        return 2
+
+
+def test_iterable_longer_than_its_len_warns():
+    loader = DataLoader(Liar(), batch_size=None)
+    assert len(loader) == 2
+    with pytest.warns(UserWarning, match="was reported to be 2"):
+        assert len(list(loader)) == 5
+
+
+def test_sampler_is_generic():
+    from ember.utils.data import Sampler
+
+    class Evens(Sampler[int]):
+        def __init__(self, n):
+            self.n = n
+
+        def __iter__(self):
+            return iter(range(0, self.n, 2))
+
+        def __len__(self):
+            return (self.n + 1) // 2
+
+    out = [b[0].tolist() for b in DataLoader(TensorDataset(ember.arange(10)), batch_size=2,
+                                             sampler=Evens(10))]
+    assert out == [[0, 2], [4, 6], [8]]

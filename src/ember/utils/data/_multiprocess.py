@@ -143,6 +143,8 @@ class MultiProcessIter(_BaseIter):
     def __next__(self):
         data = self._next_data()
         self._num_yielded += 1
+        if self._len_called is not None:
+            self._check_length()
         return data
 
     def _next_data(self):

@@ -126,6 +126,7 @@ class DataLoader:
         self.persistent_workers = persistent_workers
         self.multiprocessing_context = multiprocessing_context
         self._iterator = None
+        self._IterableDataset_len_called = None
         self.__initialized = True
         if num_workers > 0:
             _check_worker_number(num_workers)
@@ -185,7 +186,7 @@ class DataLoader:
 
     def __len__(self) -> int:
         if self._dataset_kind == "iterable":
-            length = len(self.dataset)
+            length = self._IterableDataset_len_called = len(self.dataset)
             if self.batch_size is not None:
                 if self.drop_last:
                     return length // self.batch_size
@@ -328,6 +329,15 @@ class _BaseIter:
                                                                       dtype=np.int64))
         self._sampler_iter = self._keys()
         self._num_yielded = 0
+        self._len_called = loader._IterableDataset_len_called
+
+    def _check_length(self) -> None:
+        """PyTorch's warning when an IterableDataset yields more than len() promised."""
+        if self._len_called is not None and self._num_yielded > self._len_called:
+            warnings.warn(f"Length of IterableDataset {self._dataset} was reported to be "
+                          f"{self._len_called} (when accessing len(dataloader)), but "
+                          f"{self._num_yielded} samples have been fetched. ", UserWarning,
+                          stacklevel=3)
 
     def _keys(self):
         """Batches of keys: index arrays straight from the sampler when it can give them."""
@@ -370,5 +380,7 @@ class _SingleProcessIter(_BaseIter):
                 e.add_note(f"DataLoader: raised while fetching indices {_describe(index)}")
             raise
         self._num_yielded += 1
+        if self._len_called is not None:
+            self._check_length()
         return data
 

@@ -6,7 +6,7 @@ default generator), so ``ember.manual_seed`` makes every epoch's order reproduci
 from __future__ import annotations
 
 from itertools import islice
-from typing import Iterable, Iterator, Sequence
+from typing import Generic, Iterable, Iterator, Sequence, TypeVar
 
 import numpy as np
 
@@ -17,7 +17,10 @@ __all__ = ["Sampler", "SequentialSampler", "RandomSampler", "SubsetRandomSampler
 
 
 
-class Sampler:
+T_co = TypeVar("T_co", covariant=True)
+
+
+class Sampler(Generic[T_co]):
     """Base class: an iterable over dataset keys (or over lists of keys, for batch samplers)."""
 
     def __init__(self, data_source=None) -> None:
