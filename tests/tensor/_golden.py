@@ -18,9 +18,14 @@ def load(name: str) -> list:
 
 
 def evaluate(expr: str):
+    """Evaluate a recorded case with ``torch`` bound to ember (statements: return their ``r``)."""
     if expr.startswith("meta:"):  # random draws: the recorder kept dtype and shape only
         expr = expr[5:]
-    return eval(expr, {"torch": ember, "np": np})
+    scope = {"torch": ember, "np": np}
+    if "; " in expr:
+        exec(expr.replace("; ", "\n"), scope)
+        return scope["r"]
+    return eval(expr, scope)
 
 
 def describe(x):
