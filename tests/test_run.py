@@ -170,3 +170,32 @@ def test_seed_program_runs_unchanged(tmp_path, name):
                           capture_output=True, text=True, env=env, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     assert SEED_OUTPUT[name] in done.stdout
+
+
+def test_spawned_workers_get_ember_too(tmp_path):
+    # Children of spawn/forkserver re-import the script without the parent's import hook; a
+    # real torch must not be what they find (here any real torch raises).
+    block = tmp_path / "block"
+    block.mkdir()
+    (block / "torch.py").write_text("raise ImportError('the real torch was imported')\n")
+    code = """
+        import torch
+        import torch.utils.data as Data
+
+
+        class Squares(Data.Dataset):
+            def __len__(self):
+                return 4
+
+            def __getitem__(self, i):
+                return torch.tensor(float(i * i))
+
+
+        if __name__ == "__main__":
+            loader = Data.DataLoader(Squares(), batch_size=2, num_workers=2,
+                                     multiprocessing_context="spawn")
+            print([b.tolist() for b in loader])
+    """
+    done = run_script(tmp_path, code, env_extra={"PYTHONPATH": str(block)})
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip() == "[[0.0, 1.0], [4.0, 9.0]]"

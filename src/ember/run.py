@@ -260,6 +260,8 @@ def main(argv=None) -> int:
               "Run a PyTorch program with torch (and torchvision) resolved to ember.")
         return 0 if argv else 2
     install()
+    # Children started by multiprocessing (spawn, forkserver) inherit sys.path, not the hook.
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "_run_shim"))
     try:
         if argv[0] == "-m":
             if len(argv) < 2:
