@@ -341,3 +341,17 @@ def test_persistent_workers_restart_iterable_datasets():
 def test_batches_from_workers_are_shared_tensors():
     batch = next(iter(DataLoader(Big(), batch_size=2, num_workers=1)))
     assert batch.is_shared() and batch.shape == (2, 64, 64)
+
+
+class Exits(Dataset):
+    def __len__(self):
+        return 4
+
+    def __getitem__(self, i):
+        os._exit(2)
+
+
+def test_worker_exit_code_is_reported():
+    with pytest.raises(RuntimeError, match=r"exited unexpectedly with exit code 2"):
+        list(DataLoader(Exits(), batch_size=2, num_workers=1))
+    assert _children() == []

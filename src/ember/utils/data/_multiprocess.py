@@ -102,16 +102,16 @@ class MultiProcessIter(_BaseIter):
             wait_for = self._conns + [w.sentinel for w in self._workers]
             remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
             ready = wait(wait_for, remaining)
-            for conn in self._conns:
+            for worker_id, conn in enumerate(self._conns):
                 if conn in ready:
                     try:
-                        return self._decode(conn.recv())
-                    except (EOFError, OSError):
-                        break
+                        message = conn.recv()
+                    except (EOFError, OSError):  # the worker's end closed: it has exited
+                        self._worker_died(self._workers[worker_id])
+                    return self._decode(message)
             for worker_id, w in enumerate(self._workers):
-                if w.sentinel in ready or not w.is_alive():
-                    if self._conns[worker_id].poll():
-                        break  # it sent something before exiting: read that first
+                # A worker that wrote before exiting is read first (its pipe is ready next time).
+                if w.sentinel in ready and not self._conns[worker_id].poll():
                     self._worker_died(w)
             if deadline is not None and time.monotonic() >= deadline and not ready:
                 raise RuntimeError(f"DataLoader timed out after {self._timeout} seconds")
