@@ -190,6 +190,7 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, re
 
 
 def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False) -> Tensor:
+    check_device(device)
     return _finish(np.array(s, _float_dtype(dtype)), requires_grad)
 
 
@@ -225,6 +226,7 @@ def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
 
 def range(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=False) -> Tensor:
     """Deprecated in PyTorch: includes ``end``."""
+    check_device(device)
     if end is None:
         start, end = 0, start
     n = int(math.floor((end - start) / step)) + 1
@@ -287,32 +289,34 @@ def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None,
     return _finish(data.astype(_float_dtype(dtype)), requires_grad)
 
 
-def _like_dtype(input: Tensor, dtype) -> np.dtype:
+def _like_dtype(input: Tensor, dtype, device=None) -> np.dtype:
+    check_device(device)
     return _dtype.to_dtype(dtype).np if dtype is not None else input._data.dtype
 
 
 def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
                memory_format=None) -> Tensor:
-    return _finish(np.zeros(input._data.shape, _like_dtype(input, dtype)), requires_grad)
+    return _finish(np.zeros(input._data.shape, _like_dtype(input, dtype, device)), requires_grad)
 
 
 def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
               memory_format=None) -> Tensor:
-    return _finish(np.ones(input._data.shape, _like_dtype(input, dtype)), requires_grad)
+    return _finish(np.ones(input._data.shape, _like_dtype(input, dtype, device)), requires_grad)
 
 
 def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
                memory_format=None) -> Tensor:
-    return _finish(np.empty(input._data.shape, _like_dtype(input, dtype)), requires_grad)
+    return _finish(np.empty(input._data.shape, _like_dtype(input, dtype, device)), requires_grad)
 
 
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
               memory_format=None) -> Tensor:
-    return _finish(np.full(input._data.shape, fill_value, _like_dtype(input, dtype)), requires_grad)
+    return _finish(np.full(input._data.shape, fill_value, _like_dtype(input, dtype, device)),
+                   requires_grad)
 
 
-def _float_like(input: Tensor, dtype, op: str) -> np.dtype:
-    dt = _like_dtype(input, dtype)
+def _float_like(input: Tensor, dtype, op: str, device=None) -> np.dtype:
+    dt = _like_dtype(input, dtype, device)
     if dt.kind != "f":
         raise RuntimeError(f"\"{op}\" not implemented for '{_dtype.from_numpy_dtype(dt).name.capitalize()}'")
     return dt
@@ -320,13 +324,13 @@ def _float_like(input: Tensor, dtype, op: str) -> np.dtype:
 
 def rand_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
               memory_format=None, generator=None) -> Tensor:
-    return rand(input.shape, dtype=_dtype.from_numpy_dtype(_float_like(input, dtype, "check_uniform_bounds")),
+    return rand(input.shape, dtype=_dtype.from_numpy_dtype(_float_like(input, dtype, "check_uniform_bounds", device)),
                 requires_grad=requires_grad, generator=generator)
 
 
 def randn_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
                memory_format=None, generator=None) -> Tensor:
-    return randn(input.shape, dtype=_dtype.from_numpy_dtype(_float_like(input, dtype, "normal_kernel_cpu")),
+    return randn(input.shape, dtype=_dtype.from_numpy_dtype(_float_like(input, dtype, "normal_kernel_cpu", device)),
                  requires_grad=requires_grad, generator=generator)
 
 
@@ -334,8 +338,9 @@ def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=Non
                  requires_grad=False, memory_format=None, generator=None) -> Tensor:
     if high is None:
         low, high = 0, low
-    return randint(low, high, input.shape, dtype=_dtype.from_numpy_dtype(_like_dtype(input, dtype)),
-                   generator=generator)
+    dt = _dtype.from_numpy_dtype(_like_dtype(input, dtype, device))
+    return randint(low, high, input.shape, dtype=dt, generator=generator,
+                   requires_grad=requires_grad)
 
 
 def _draw_float(draw, shape, dt: np.dtype) -> np.ndarray:
@@ -393,6 +398,7 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
 def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None,
            device=None, requires_grad=False) -> Tensor:
     """All four overloads: (Tensor, Tensor), (Tensor, float), (float, Tensor), (float, float, size)."""
+    check_device(device)
     g = _gen(generator)
     mt, st = isinstance(mean, Tensor), isinstance(std, Tensor)
     if st and bool((std._data < 0).any()):
@@ -455,13 +461,19 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
 
 
 def tril_indices(row, col, offset=0, *, dtype=None, device=None) -> Tensor:
+    check_device(device)
     r, c = np.tril_indices(row, offset, col)
-    return _make(np.stack([r, c]).astype(np.int64))
+    return _make(np.stack([r, c]).astype(_index_dtype(dtype)))
 
 
 def triu_indices(row, col, offset=0, *, dtype=None, device=None) -> Tensor:
+    check_device(device)
     r, c = np.triu_indices(row, offset, col)
-    return _make(np.stack([r, c]).astype(np.int64))
+    return _make(np.stack([r, c]).astype(_index_dtype(dtype)))
+
+
+def _index_dtype(dtype) -> np.dtype:
+    return _dtype.to_dtype(dtype).np if dtype is not None else np.dtype(np.int64)
 
 
 def meshgrid(*tensors, indexing=None):

@@ -373,13 +373,14 @@ T.new_empty = _new_factory(np.empty)
 
 
 def _new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False):
+    check_device(device)
     dt = _dtype.to_dtype(dtype).np if dtype is not None else self._data.dtype
     return _make(np.full(tuple(size), fill_value, dt)).requires_grad_(requires_grad)
 
 
 def _new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
     from ._creation import tensor
-    return tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
+    return tensor(data, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
 
 
 def _new(self, *args, **kwargs):
