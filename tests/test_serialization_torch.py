@@ -116,3 +116,15 @@ def test_safetensors_package_reads_ember_files(tmp_path):
         np.testing.assert_array_equal(back[name], t._data)
     with safe_open(str(tmp_path / "e.safetensors"), "pt") as f:
         assert f.metadata() == {"format": "pt"}
+
+
+def test_whole_torch_module_with_weights_only_false(tmp_path):
+    tnet = torch.nn.Sequential(torch.nn.Linear(1, 3), torch.nn.ReLU(), torch.nn.Linear(3, 1))
+    torch.save(tnet, tmp_path / "net.pkl")
+    with pytest.raises(Exception, match="Weights only load failed"):
+        ember.load(tmp_path / "net.pkl")
+    enet = ember.load(tmp_path / "net.pkl", weights_only=False)  # torch.nn.* -> ember.nn.*
+    assert isinstance(enet, ember.nn.Sequential)
+    x = np.linspace(-1, 1, 5, dtype=np.float32)[:, None]
+    np.testing.assert_allclose(enet(ember.from_numpy(x))._data,
+                               tnet(torch.from_numpy(x)).detach().numpy(), rtol=1e-6, atol=1e-6)
