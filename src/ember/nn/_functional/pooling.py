@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..._tensor import _make
+from ...autograd.grad_mode import _state as _grad_state
 from ...autograd.graph import Node, apply
 from .conv import _ntuple
 
@@ -71,19 +72,32 @@ class MaxPoolBackward0(Node):
     Which tap won is worked out only when backward runs, so inference pays for the maxima alone.
     """
 
-    def forward(self, x, geo=None):
+    def forward(self, x, geo=None, track=False):
         self.geo = geo
         xp = _padded(x, geo.padding, geo.extra, _lowest(x.dtype))
         taps = _tap_slices(geo.kernel, geo.stride, geo.dilation, geo.out)
         _, key = next(taps)
         out = xp[key].copy()
-        for _, key in taps:
-            np.maximum(out, xp[key], out=out)
+        self.arg = None
+        if track:
+            # Training: note the winning tap while taking the maxima (strict > keeps the first).
+            arg = np.zeros(out.shape, dtype=np.int16)
+            for i, (_, key) in enumerate(taps, 1):
+                s = xp[key]
+                np.copyto(arg, i, where=s > out)
+                np.maximum(out, s, out=out)
+            if out.dtype.kind != "f" or not np.isnan(out).any():
+                self.arg = arg
+        else:
+            for _, key in taps:
+                np.maximum(out, xp[key], out=out)
         self.xp, self.out = xp, out
         return out
 
     def backward(self, gy):
-        arg = _winning_taps(self.xp, self.out, self.geo)
+        arg = self.arg
+        if arg is None:
+            arg = _winning_taps(self.xp, self.out, self.geo)
         return apply(MaxPoolScatter, gy, arg=arg, geo=self.geo)
 
 
@@ -123,16 +137,36 @@ class MaxPoolScatter(Node):
         gx = np.zeros(shape, dtype=gy.dtype)
         disjoint = all(s >= d * (k - 1) + 1 for s, d, k in zip(geo.stride, geo.dilation,
                                                                geo.kernel))
+        if disjoint:
+            # Windows do not overlap, so each input element gets at most one gradient: one put
+            # at the winners' flat positions.
+            nd = len(geo.kernel)
+            planes = gx.reshape((-1,) + gx.shape[-nd:])
+            flat = _plane_positions(geo, gx.shape[-nd:], arg)
+            np.put_along_axis(planes.reshape(planes.shape[0], -1),
+                              flat.reshape(planes.shape[0], -1),
+                              gy.reshape(planes.shape[0], -1), axis=1)
+            return geo.crop(gx)
         for i, (_, key) in enumerate(_tap_slices(geo.kernel, geo.stride, geo.dilation, geo.out)):
-            if disjoint:
-                # Windows do not overlap: each input element gets at most one gradient.
-                np.copyto(gx[key], gy, where=arg == i)
-            else:
-                gx[key] += np.where(arg == i, gy, 0)
+            gx[key] += np.where(arg == i, gy, 0)
         return geo.crop(gx)
 
     def backward(self, ggx):
         return apply(MaxPoolGather, ggx, arg=self.arg, geo=self.geo)
+
+
+def _plane_positions(geo, padded, arg):
+    """Flat position, within the padded input plane, of each output's winning tap."""
+    nd = len(geo.kernel)
+    taps = np.array(list(np.ndindex(*geo.kernel)), dtype=np.int64).reshape(-1, nd)
+    plane_strides = [int(np.prod(padded[i + 1:])) for i in range(nd)]
+    offsets = (taps * np.array(geo.dilation) * np.array(plane_strides)).sum(1)
+    base = np.zeros((1,) * nd, dtype=np.int64)
+    for i in range(nd):
+        shape = [1] * nd
+        shape[i] = geo.out[i]
+        base = base + (np.arange(geo.out[i]) * geo.stride[i] * plane_strides[i]).reshape(shape)
+    return offsets[arg] + base
 
 
 class MaxPoolGather(Node):
@@ -192,7 +226,8 @@ def _pool_args(name, nd, input, kernel_size, stride, padding, dilation, ceil_mod
 
 def _max_pool(name, nd, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices):
     geo = _pool_args(name, nd, input, kernel_size, stride, padding, dilation, ceil_mode)
-    out = apply(MaxPoolBackward0, input, geo=geo)
+    track = _grad_state.enabled and input._requires_grad
+    out = apply(MaxPoolBackward0, input, geo=geo, track=track)
     if return_indices:
         xp = _padded(input._data, geo.padding, geo.extra, _lowest(input._data.dtype))
         arg = _winning_taps(xp, out._data, geo)
