@@ -1,15 +1,4 @@
-"""Stand-in found only by child processes of ``python -m ember.run``.
+"""Stand-in for ``import torch``, found only by child processes of ``python -m ember.run`` (see ../__init__.py)."""
+from ember._run_shim import hand_over
 
-multiprocessing's spawn and forkserver start methods re-import the script in each child, where
-the import hook of ``ember.run`` is not installed yet; the runner puts this folder on
-``sys.path`` (which children inherit), so the script's ``import torch`` lands here, installs
-the hook and hands over the module that maps to ember.
-"""
-import importlib
-import sys
-
-import ember.run
-
-del sys.modules[__name__]
-ember.run.install()
-sys.modules[__name__] = importlib.import_module(__name__)
+hand_over(__name__)
