@@ -47,8 +47,24 @@ int64 = dtype("int64", np.int64, 1)
 float16 = dtype("float16", np.float16, 2)
 float32 = dtype("float32", np.float32, 2)
 float64 = dtype("float64", np.float64, 2)
-# NumPy has no bfloat16; the name exists so code that mentions it gets a clear error.
-bfloat16 = None
+
+
+class _StorageLessDtype(dtype):
+    """A dtype ember can name but not store (NumPy has no bfloat16): any use raises TypeError."""
+
+    __slots__ = ()
+
+    def __init__(self, name: str, itemsize: int, category: int):
+        self.name, self.itemsize, self._category = name, itemsize, category
+        self.is_floating_point, self.is_complex, self.is_signed = category == 2, False, True
+
+    @property
+    def np(self):
+        raise TypeError(f"ember.{self.name} is not supported: NumPy has no {self.name} type, so "
+                        "ember cannot store it. Use ember.float32 or ember.float16 instead.")
+
+
+bfloat16 = _StorageLessDtype("bfloat16", 2, 2)
 
 half, float, double = float16, float32, float64
 short, int, long = int16, int32, int64
@@ -89,9 +105,9 @@ def from_numpy_dtype(np_dtype) -> dtype:
 def to_dtype(d) -> dtype:
     """Accept an ember dtype, a NumPy dtype/type, or a Python type and return an ember dtype."""
     if isinstance(d, dtype):
+        if d.__class__ is not dtype:
+            d.np  # noqa: B018  (raises the storage-less dtype's TypeError)
         return d
-    if d is None:
-        raise TypeError("bfloat16 is not supported by ember: NumPy has no bfloat16 type")
     if d is builtins_float:
         return get_default_dtype()
     if d is builtins_int:
