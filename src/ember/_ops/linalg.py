@@ -60,7 +60,17 @@ class AddmmBackward0(Node):
         need_bias, need_a, need_b = self.needs_input_grad
         g = gy if self.alpha == 1 else gy * self.alpha
         gbias = (gy if self.beta == 1 else gy * self.beta) if need_bias else None
-        return gbias, (g.mm(b.t()) if need_a else None), (a.t().mm(g) if need_b else None)
+        gb = None
+        if need_b:
+            bd = b._data
+            # b is usually nn.Linear's weight.T: give its grad the same (transposed) layout, as
+            # PyTorch does, so the weight's own grad comes out C-contiguous and needs no
+            # transposing copy when it is accumulated.
+            if bd.flags.f_contiguous and not bd.flags.c_contiguous:
+                gb = g.t().mm(a).t()
+            else:
+                gb = a.t().mm(g)
+        return gbias, (g.mm(b.t()) if need_a else None), gb
 
 
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):
