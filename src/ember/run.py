@@ -109,11 +109,6 @@ class _TorchModule(types.ModuleType):
         self.__dict__[name] = value  # later reads skip __getattr__
         return value
 
-    def __setattr__(self, name: str, value) -> None:
-        # A script that sets torch.X (monkey-patching) changes what it reads back; ember's
-        # own module is left alone.
-        self.__dict__[name] = value
-
     def __dir__(self):
         return sorted(set(dir(object.__getattribute__(self, "_ember_module"))) | set(self.__dict__))
 

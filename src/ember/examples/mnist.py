@@ -219,7 +219,8 @@ def main(argv=None) -> dict:
         print(f"resumed from {checkpoint_path} after epoch {state['epoch']}")
     print(f"LeNet-5, {sum(p.numel() for p in model.parameters()):,} parameters; "
           f"{len(train_loader.dataset):,} training and {len(test_loader.dataset):,} test images; "
-          f"batch {args.batch_size}, Adam lr {args.lr}, {args.epochs} epochs")
+          f"batch {args.batch_size}, Adam lr {args.lr}, {args.epochs} epoch"
+          + ("s" if args.epochs != 1 else ""))
     for epoch in range(first_epoch, args.epochs + 1):
         t0 = time.perf_counter()
         train_loss = train_epoch(model, train_loader, optimizer, scheduler, epoch, args.epochs,
