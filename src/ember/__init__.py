@@ -7,6 +7,14 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+import warnings as _warnings
+
+# PyTorch computes 1/0, log(0) and overflows silently, as IEEE arithmetic does; NumPy warns.
+# Silence NumPy's floating-point warnings raised inside ember's own modules only: a filter costs
+# nothing per op (np.errstate would cost ~1.5 us), and the user's own NumPy code still warns.
+_warnings.filterwarnings("ignore", r"(divide by zero|invalid value|overflow|underflow) encountered",
+                         RuntimeWarning, r"ember\.")
+
 from . import _dtype
 from ._dtype import (bfloat16, bool, double, dtype, float, float16, float32, float64,
                      get_default_dtype, half, int, int8, int16, int32, int64, long, promote_types,
