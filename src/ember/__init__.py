@@ -15,6 +15,10 @@ import warnings as _warnings
 _warnings.filterwarnings("ignore", r"(divide by zero|invalid value|overflow|underflow) encountered",
                          RuntimeWarning, r"ember\.")
 
+from ._malloc import keep_freed_memory as _keep_freed_memory
+
+_keep_freed_memory()
+
 from . import _dtype
 from ._dtype import (bfloat16, bool, double, dtype, float, float16, float32, float64,
                      get_default_dtype, half, int, int8, int16, int32, int64, long, promote_types,
