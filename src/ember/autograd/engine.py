@@ -246,6 +246,12 @@ def _sum_to(g: Tensor, shape, node, i) -> Tensor:
                            f"- got {list(gshape)} but expected shape compatible with {list(shape)}")
     dims = tuple(range(lead)) + tuple(lead + k for k, s in enumerate(shape)
                                       if s == 1 and gshape[lead + k] != 1)
+    if not _state.enabled:
+        # Nothing is recorded (no create_graph): reduce the array directly, skipping two ops.
+        data = g._data
+        if dims:
+            data = np.add.reduce(data, axis=dims, keepdims=True)
+        return _make(data.reshape(shape) if lead else data)
     if dims:
         g = g.sum(dim=dims, keepdim=True)
     if lead:
