@@ -1,4 +1,5 @@
 """DataLoader with worker processes: order, seeding, worker info, failures and shutdown."""
+import gc
 import os
 import signal
 import subprocess
@@ -93,7 +94,13 @@ class Big(Dataset):
 
 
 def _children():
-    """Live child processes of this process, from the process table."""
+    """Live child processes of this process, from the process table.
+
+    Garbage is collected first: a test that kept a worker's exception (``pytest.raises(...) as
+    e``) holds its iterator in a frame <-> traceback cycle, whose workers stop only when the
+    cycle is collected, at a moment that would otherwise depend on the test order.
+    """
+    gc.collect()
     out = subprocess.run(["ps", "-o", "pid=,stat=", "--ppid", str(os.getpid())],
                          capture_output=True, text=True).stdout.split("\n")
     pids = []
