@@ -112,23 +112,31 @@ class LSTMLayerBackward(Node):
         cprev = np.empty_like(tcs)
         out = np.empty_like(tcs)
         h, c = h0.copy(), c0.copy()
-        wt = w.T
+        # sigmoid(x) = (1 + tanh(x / 2)) / 2: with the i, f and o columns of the weight and of
+        # the input projection halved once here, one tanh per step covers all four gates.
+        half = np.ones(4 * hid, xg.dtype)
+        half[:2 * hid] = half[3 * hid:] = 0.5
+        wt = np.ascontiguousarray(w.T) * half   # row-major: BLAS is 1.5x faster than on w.T
+        xg = xg * half
+        ifx, o_ = slice(0, 2 * hid), slice(3 * hid, 4 * hid)
+        ig = np.empty((h.shape[0], hid), xg.dtype)
         for t in order:
             n, a, b = batch_sizes[t], offs[t], offs[t + 1]
             hprev[a:b], cprev[a:b] = h[:n], c[:n]
             gates = acts[a:b]
             np.matmul(h[:n], wt, out=gates)
             gates += xg[a:b]
-            gates[:, :2 * hid] = _sigmoid(gates[:, :2 * hid])
-            np.tanh(gates[:, 2 * hid:3 * hid], out=gates[:, 2 * hid:3 * hid])
-            gates[:, 3 * hid:] = _sigmoid(gates[:, 3 * hid:])
+            np.tanh(gates, out=gates)
+            for cols in (gates[:, ifx], gates[:, o_]):
+                cols *= 0.5
+                cols += 0.5
             i, f, g, o = (gates[:, :hid], gates[:, hid:2 * hid], gates[:, 2 * hid:3 * hid],
                           gates[:, 3 * hid:])
-            c_new = f * c[:n]
-            c_new += i * g
-            tc = np.tanh(c_new, out=tcs[a:b])
-            h_new = np.multiply(o, tc, out=out[a:b])
-            h[:n], c[:n] = h_new, c_new
+            c_t = c[:n]
+            c_t *= f                     # c was saved in cprev above
+            c_t += np.multiply(i, g, out=ig[:n])
+            tc = np.tanh(c_t, out=tcs[a:b])
+            h[:n] = np.multiply(o, tc, out=out[a:b])
         self.acts, self.tcs, self.hprev, self.cprev = acts, tcs, hprev, cprev
         return out, h, c
 
@@ -157,7 +165,7 @@ class LSTMLayerBackward(Node):
             np.multiply(dc_t * cprev[a:b], f * (1 - f), out=dg[:, hid:2 * hid])
             np.multiply(dc_t * i, 1 - g * g, out=dg[:, 2 * hid:3 * hid])
             np.multiply(dh_t * tc, o * (1 - o), out=dg[:, 3 * hid:])
-            dh[:n] = dg @ wd
+            np.matmul(dg, wd, out=dh[:n])     # dh_t (maybe a view of dh) is used up
             dc[:n] = dc_t * f
         need = self.needs_input_grad
         gw = _make(d_gates.T @ self.hprev) if need[3] else None
