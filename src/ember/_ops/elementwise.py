@@ -639,7 +639,7 @@ def true_divide(input, other):
         a, b = float_operand(a), float_operand(b)
     try:
         return apply(DivBackward0, a, b)
-    except ValueError as e:
+    except ValueError:
         raise broadcast_error("div", a._data.shape, b._data.shape) from None
 
 

@@ -73,7 +73,6 @@ def vjp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
 
 def jvp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
     """Return ``(func(inputs), J v)`` via two reverse passes."""
-    single = isinstance(inputs, Tensor)
     xs = _prepare(_tuple(inputs), create_graph)
     if v is None:
         if len(xs) != 1 or xs[0].numel() != 1:
