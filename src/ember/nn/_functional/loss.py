@@ -98,9 +98,28 @@ class MseLossBackward0(Node):
     def backward(self, gy):
         x, t = self.saved_tensors
         scale = 2.0 / self.n if self.reduction == "mean" else 2.0
-        g = (x - t) * (gy * scale)
+        g = apply(MseLossBackwardBackward0, gy, x, t, scale=scale)
         need_x, need_t = self.needs_input_grad
         return (g if need_x else None), (-g if need_t else None)
+
+
+class MseLossBackwardBackward0(Node):
+    """mse_loss's input gradient ``(x - t) * (gy * scale)`` as one op (PyTorch's
+    mse_loss_backward): one node and one temporary instead of three ops."""
+    save_inputs = (0, 1, 2)
+
+    def forward(self, gy, x, t, scale=2.0):
+        self.scale = scale
+        d = np.subtract(x, t)
+        # gy is the loss's gradient: 0-d, or the shape of x - t (reduction='none').
+        return np.multiply(d, gy * scale, out=d)
+
+    def backward(self, ggx):
+        gy, x, t = self.saved_tensors
+        need_gy, need_x, need_t = self.needs_input_grad
+        g_gy = ggx * (x - t) * self.scale if need_gy else None   # the engine sums it to gy's shape
+        g_d = ggx * (gy * self.scale) if need_x or need_t else None
+        return g_gy, (g_d if need_x else None), (-g_d if need_t else None)
 
 
 def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
