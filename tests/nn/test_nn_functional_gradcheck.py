@@ -170,3 +170,17 @@ def test_softmax_family_stable_on_wide_rows():
     assert ember.isfinite(F.softmax(x, 1)).all()
     assert F.softplus(ember.tensor([1e4, -1e4])).tolist() == [1e4, 0.0]
     assert F.logsigmoid(ember.tensor([-1e4, 1e4])).tolist() == [-1e4, 0.0]
+
+
+@pytest.mark.parametrize("fn", [F.softmax, F.log_softmax], ids=["softmax", "log_softmax"])
+@pytest.mark.parametrize("shape,dim", [((), 0), ((4,), 0), ((2, 3, 4), 1), ((2, 3, 4), -1)])
+def test_softmax_grads_every_rank_to_second_order(fn, shape, dim):
+    # Their backwards are fused grad ops (SoftmaxBackwardDataBackward0 and the log form), whose
+    # own backwards give the second derivative; a 0-d input must stay an array throughout.
+    x = _x(*shape)
+    assert gradcheck(lambda t: fn(t, dim=dim), (x,))
+    assert gradgradcheck(lambda t: fn(t, dim=dim), (x,))
+    (g,) = ember.autograd.grad(fn(x, dim=dim).sum() if shape else fn(x, dim=dim), x,
+                               create_graph=True)
+    prefix = "Log" if fn is F.log_softmax else ""
+    assert type(g.grad_fn).__name__ == prefix + "SoftmaxBackwardDataBackward0"

@@ -215,8 +215,30 @@ class SoftmaxBackward0(Node):
 
     def backward(self, gy):
         (y,) = self.saved_tensors
-        gyy = gy * y
-        return gyy - y * gyy.sum(self.dim, keepdim=True)
+        return apply(SoftmaxBackwardDataBackward0, gy, y, dim=self.dim)
+
+
+class SoftmaxBackwardDataBackward0(Node):
+    """softmax's gradient ``y * (gy - sum(gy * y))`` as one op (PyTorch's
+    _softmax_backward_data): one node instead of four ops."""
+    save_inputs = (0, 1)
+
+    def forward(self, gy, y, dim=-1):
+        self.dim = dim
+        gyy = np.multiply(gy, y)
+        out = np.multiply(y, _sum_keepdims(gyy, dim), out=np.empty_like(y))  # 0-d stays an array
+        return np.subtract(gyy, out, out=out)
+
+    def backward(self, ggx):
+        gy, y = self.saved_tensors
+        need_gy, need_y = self.needs_input_grad
+        # gx is linear in gy through the same Jacobian (symmetric): the same op on ggx.
+        g_gy = apply(SoftmaxBackwardDataBackward0, ggx, y, dim=self.dim) if need_gy else None
+        g_y = None
+        if need_y:
+            s = (gy * y).sum(self.dim, keepdim=True)
+            g_y = ggx * (gy - s) - gy * (ggx * y).sum(self.dim, keepdim=True)
+        return g_gy, g_y
 
 
 class LogSoftmaxBackward0(Node):
@@ -230,7 +252,27 @@ class LogSoftmaxBackward0(Node):
 
     def backward(self, gy):
         (y,) = self.saved_tensors
-        return gy - E.exp(y) * gy.sum(self.dim, keepdim=True)
+        return apply(LogSoftmaxBackwardDataBackward0, gy, y, dim=self.dim)
+
+
+class LogSoftmaxBackwardDataBackward0(Node):
+    """log_softmax's gradient ``gy - exp(y) * sum(gy)`` as one op (PyTorch's
+    _log_softmax_backward_data): one node and one temporary instead of four ops."""
+    save_inputs = (0, 1)
+
+    def forward(self, gy, y, dim=-1):
+        self.dim = dim
+        out = np.exp(y, out=np.empty_like(y))   # an array even for 0-d inputs
+        out *= _sum_keepdims(gy, dim)
+        return np.subtract(gy, out, out=out)
+
+    def backward(self, ggx):
+        gy, y = self.saved_tensors
+        need_gy, need_y = self.needs_input_grad
+        p = E.exp(y)
+        g_gy = ggx - (ggx * p).sum(self.dim, keepdim=True) if need_gy else None
+        g_y = -ggx * p * gy.sum(self.dim, keepdim=True) if need_y else None
+        return g_gy, g_y
 
 
 # ---------------------------------------------------------------- public functions
