@@ -103,7 +103,8 @@ class LRScheduler:
         return self._last_lr
 
     def get_lr(self) -> list:
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must define get_lr(): the base "
+                                  "LRScheduler is abstract")
 
     def step(self, epoch: int | None = None) -> None:
         if self._step_count == 1 and not getattr(self.optimizer, "_opt_called", False):

@@ -214,7 +214,8 @@ class Optimizer:
                     g._data[...] = 0
 
     def step(self, closure: Callable | None = None):
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must define step(): the base "
+                                  "Optimizer is abstract")
 
     def _closure_loss(self, closure):
         if closure is None:
