@@ -93,135 +93,184 @@ class LSTMCellBackward(Node):
 
 
 class LSTMLayerBackward(Node):
-    """A whole LSTM direction (no projection) over packed rows: (xg, h0, c0, w_hh) ->
-    (out, h_n, c_n). Forward and backward are NumPy loops over time with one batched GEMM per
-    step; the recurrent weight's gradient is one GEMM over all steps. Under
-    ``create_graph=True`` the backward replays the steps as differentiable LSTMCellBackward
-    nodes instead.
+    """A whole LSTM direction (no projection) over packed rows:
+    (x, w_ih, w_hh, h0, c0[, bias]) -> (out, h_n, c_n).
 
-    The gates are kept gate-major, ``acts[t, k]`` being gate k's (batch, hidden) block, so
-    every elementwise op of a step runs over contiguous memory (4x faster than over the
-    column blocks of a (batch, 4 * hidden) array), and sigmoid is computed as a halved tanh
-    (the halving folded into the weight and the input projection once), so one tanh covers all
-    four gates.
+    Forward and backward are NumPy loops over time with one batched GEMM per step; the input
+    projection of every step, and in the backward the weights' and the input's gradients, are
+    one batched GEMM each over all steps. Under ``create_graph=True`` the backward replays the
+    steps as differentiable LSTMCellBackward nodes instead.
+
+    Layout: the gates and their gradients live gate-major, ``acts[k]`` being gate k's (rows,
+    hidden) block, which the input projection writes directly; every elementwise op of a step
+    then runs over contiguous blocks (4x faster than over the column blocks of a (batch,
+    4 * hidden) array). The gates are kept in the order (f, o, i, g): the three sigmoid gates
+    form one block, and sigmoid is computed as a halved tanh (the halving folded into the
+    weights once), so one tanh covers all four gates; the gradients of i and g, which are
+    ``dc * g`` and ``dc * i`` before their slopes, come from one product with (g, i).
     """
-    save_inputs = (0, 1, 2, 3)
+    save_inputs = (0, 1, 2, 3, 4)
     _materialize_grads = False
 
-    def forward(self, xg, h0, c0, w, batch_sizes=(), reverse=False):
+    def forward(self, x, w_ih, w_hh, h0, c0, bias=None, batch_sizes=(), reverse=False):
         self.batch_sizes, self.reverse = batch_sizes, reverse
-        hid, full, dt = w.shape[1], h0.shape[0], xg.dtype
+        hid, full, dt = w_hh.shape[1], h0.shape[0], x.dtype
+        rows = x.shape[0]
         offs = np.concatenate(([0], np.cumsum(batch_sizes)))
-        self.offs = offs
-        order = range(len(batch_sizes) - 1, -1, -1) if reverse else range(len(batch_sizes))
-        half = np.array([0.5, 0.5, 1.0, 0.5], dt)[:, None, None]   # i, f, o: sigmoid via tanh
-        w4t = np.ascontiguousarray(w.reshape(4, hid, hid).transpose(0, 2, 1)) * half
-        xg4 = _gate_major(xg, batch_sizes, offs, full, half)
-        acts = np.empty((len(batch_sizes), 4, full, hid), dt)
-        tcs = np.empty((xg.shape[0], hid), dt)
-        hprev = np.empty_like(tcs)
-        cprev = np.empty_like(tcs)
-        out = np.empty_like(tcs)
+        self.offs, self.has_bias = offs, bias is not None
+        steps = len(batch_sizes)
+        order = range(steps - 1, -1, -1) if reverse else range(steps)
+        half = np.array([0.5, 0.5, 0.5, 1.0], dt)[:, None, None]   # f, o, i: sigmoid via tanh
+        w_in = _gate_blocks(w_ih, hid)
+        if bias is not None:    # the bias as the weight of an input column of ones: no pass
+            self.save_inputs = (0, 1, 2, 3, 4, 5)               # over acts to add it
+            w_in = np.concatenate((w_in, _gate_blocks(bias[:, None], hid)), 2)
+            x = np.concatenate((x, np.ones((rows, 1), dt)), 1)
+        self.x_in = x
+        acts = np.matmul(x, np.multiply(w_in.transpose(0, 2, 1), half, order="C"))
+        w4t = np.multiply(_gate_blocks(w_hh, hid).transpose(0, 2, 1), half, order="C")
+        tcs, cs, out = (np.empty((rows, hid), dt) for _ in range(3))
+        hw = np.empty((4, full, hid), dt)
         ig = np.empty((full, hid), dt)
-        h, c = h0.copy(), c0.copy()
+        uniform = all(n == full for n in batch_sizes)
+        if uniform:     # the state is the previous step's rows of out and cs: no copies
+            h, c = h0, c0
+            hprev = cprev = None
+        else:           # a shrinking batch carries the finished rows along
+            h, c = h0.copy(), c0.copy()
+            hprev, cprev = np.empty_like(out), np.empty_like(out)
         for t in order:
             n, a, b = batch_sizes[t], offs[t], offs[t + 1]
-            hprev[a:b], cprev[a:b] = h[:n], c[:n]
-            gates = acts[t, :, :n]
-            np.matmul(h[:n], w4t, out=gates)
-            gates += xg4[t, :, :n]
+            if not uniform:
+                hprev[a:b], cprev[a:b] = h[:n], c[:n]
+            gates = acts[:, a:b]
+            np.matmul(h[:n], w4t, out=hw[:, :n])
+            gates += hw[:, :n]
             np.tanh(gates, out=gates)
-            for sig in (gates[:2], gates[3]):
-                sig *= 0.5
-                sig += 0.5
-            i, f, g, o = gates
-            c_t = c[:n]
-            c_t *= f                      # c was saved in cprev above
+            sig = gates[:3]
+            sig *= 0.5
+            sig += 0.5
+            f, o, i, g = gates
+            c_t = np.multiply(f, c[:n], out=cs[a:b])
             c_t += np.multiply(i, g, out=ig[:n])
-            tc = np.tanh(c_t, out=tcs[a:b])
-            h[:n] = np.multiply(o, tc, out=out[a:b])
-        self.acts, self.tcs, self.hprev, self.cprev = acts, tcs, hprev, cprev
+            h_t = np.multiply(o, np.tanh(c_t, out=tcs[a:b]), out=out[a:b])
+            if uniform:
+                h, c = h_t, c_t
+            else:
+                h[:n], c[:n] = h_t, c_t
+        if uniform:
+            h, c = h.copy(), c.copy()
+        self.acts, self.tcs, self.cs, self.out = acts, tcs, cs, out
+        self.hprev, self.cprev = hprev, cprev
         return out, h, c
 
     def backward(self, g_out, g_h, g_c):
-        xg, h0, c0, w = self.saved_tensors
+        saved = self.saved_tensors
         if _state.enabled:
-            return self._replay(xg, h0, c0, w, g_out, g_h, g_c)
-        bs, offs, hid = self.batch_sizes, self.offs, w.shape[1]
-        w4 = w._data.reshape(4, hid, hid)    # w4[k]: gate k's rows of w_hh
-        acts, tcs, cprev = self.acts, self.tcs, self.cprev
-        dh = np.zeros(h0.shape, w4.dtype) if g_h is None else g_h._data.copy()
-        dc = np.zeros(c0.shape, w4.dtype) if g_c is None else g_c._data.copy()
+            return self._replay(saved, g_out, g_h, g_c)
+        x, w_ih, w_hh, h0, c0 = saved[:5]
+        bs, offs, hid = self.batch_sizes, self.offs, w_hh.shape[1]
+        w4 = _gate_blocks(w_hh._data, hid)
+        acts, tcs, cs, out = self.acts, self.tcs, self.cs, self.out
+        c0, cprev, reverse = c0._data, self.cprev, self.reverse
+        dt, full = acts.dtype, h0.shape[0]
+        dh = np.zeros_like(c0) if g_h is None else g_h._data.copy()
+        dc = np.zeros_like(c0) if g_c is None else g_c._data.copy()
         gout = None if g_out is None else g_out._data
-        d4 = np.empty_like(acts)
-        slope = np.empty(acts.shape[1:], acts.dtype)   # per step: each gate's derivative
-        order = range(len(bs)) if self.reverse else range(len(bs) - 1, -1, -1)
+        d4 = np.empty_like(acts)                  # the gates' gradients, gate-major
+        slope = np.empty((4, full, hid), dt)      # per step: each gate's derivative
+        hw = np.empty((4, full, hid), dt)
+        tmp = np.empty((full, hid), dt)
+        order = range(len(bs)) if reverse else range(len(bs) - 1, -1, -1)
         for t in order:
             n, a, b = bs[t], offs[t], offs[t + 1]
-            dh_t = dh[:n] if gout is None else dh[:n] + gout[a:b]
-            gates = acts[t, :, :n]
-            i, f, g, o = gates
+            dh_t, dc_t = dh[:n], dc[:n]
+            if gout is not None:
+                dh_t += gout[a:b]
+            gates = acts[:, a:b]
+            f, o, i, g = gates
             tc = tcs[a:b]
-            dc_t = dh_t * o * (1 - tc * tc)
-            dc_t += dc[:n]
+            dtc = np.multiply(out[a:b], tc, out=tmp[:n])
+            np.subtract(o, dtc, out=dtc)          # o (1 - tanh(c)^2), as h = o tanh(c)
+            dtc *= dh_t
+            dc_t += dtc
             d = slope[:, :n]
-            np.multiply(gates, gates, out=d)
-            np.subtract(gates, d, out=d)          # s (1 - s) for the sigmoid gates i, f, o
-            np.multiply(g, g, out=d[2])
-            np.subtract(1, d[2], out=d[2])        # 1 - g^2 for the tanh gate
-            dgates = d4[t, :, :n]
-            di, df, dg, do = dgates
-            np.multiply(dc_t, g, out=di)
-            np.multiply(dc_t, cprev[a:b], out=df)
-            np.multiply(dc_t, i, out=dg)
-            np.multiply(dh_t, tc, out=do)
+            np.multiply(gates[:3], gates[:3], out=d[:3])
+            np.subtract(gates[:3], d[:3], out=d[:3])   # s (1 - s) for the sigmoid gates
+            np.multiply(g, g, out=d[3])
+            np.subtract(1, d[3], out=d[3])             # 1 - g^2 for the tanh gate
+            dgates = d4[:, a:b]
+            c_before = _previous(cs, c0, a, b, reverse) if cprev is None else cprev[a:b]
+            np.multiply(dc_t, c_before, out=dgates[0])
+            np.multiply(dh_t, tc, out=dgates[1])
+            np.multiply(dc_t, gates[3:1:-1], out=dgates[2:])   # (dc g, dc i) for (i, g)
             dgates *= d
-            np.matmul(di, w4[0], out=dh[:n])     # dh_t (maybe a view of dh) is used up
-            for k, dk in ((1, df), (2, dg), (3, do)):
-                dh[:n] += dk @ w4[k]
-            np.multiply(dc_t, f, out=dc[:n])
-        d_gates = _row_major(d4, bs, offs)
+            np.add.reduce(np.matmul(dgates, w4, out=hw[:, :n]), axis=0, out=dh_t)
+            dc_t *= f
         need = self.needs_input_grad
-        gw = _make(d_gates.T @ self.hprev) if need[3] else None
-        return _make(d_gates), _make(dh), _make(dc), gw
+        d4t = d4.transpose(0, 2, 1)
+        g_in = np.matmul(d4t, self.x_in) if need[1] or self.has_bias and need[5] else None
+        inputs = x.shape[1]
+        grads = [_make(np.add.reduce(np.matmul(d4, _gate_blocks(w_ih._data, hid)), axis=0))
+                 if need[0] else None,
+                 _make(_torch_order(g_in[:, :, :inputs])) if need[1] else None,
+                 _make(self._hh_grad(d4t, h0._data)) if need[2] else None,
+                 _make(dh), _make(dc)]
+        if self.has_bias:
+            grads.append(_make(_torch_order(g_in[:, :, inputs:])[:, 0]) if need[5] else None)
+        return tuple(grads)
 
-    def _replay(self, xg, h0, c0, w, g_out, g_h, g_c):
+    def _hh_grad(self, d4t, h0):
+        """w_hh's gradient: the gates' gradients against each step's previous hidden state."""
+        if self.hprev is not None:
+            return _torch_order(np.matmul(d4t, self.hprev))
+        full, rows = h0.shape[0], d4t.shape[2]
+        first, rest = (slice(rows - full, rows), slice(0, rows - full)) if self.reverse else \
+            (slice(0, full), slice(full, rows))
+        g = np.matmul(d4t[:, :, first], h0)
+        g += np.matmul(d4t[:, :, rest], _shift(self.out, full, self.reverse))
+        return _torch_order(g)
+
+    def _replay(self, inputs, g_out, g_h, g_c):
         """create_graph: rebuild the steps from differentiable cell nodes and differentiate."""
         from ...autograd import grad as _grad
-        bs, offs = self.batch_sizes, self.offs
-        outs, h, c = _lstm_steps(xg, h0, c0, w, bs, offs, self.reverse)
+        x, w_ih, w_hh, h0, c0 = inputs[:5]
+        xg = _linear(x, w_ih, inputs[5] if self.has_bias else None)
+        outs, h, c = _lstm_steps(xg, h0, c0, w_hh, self.batch_sizes, self.offs, self.reverse)
         targets, grads = [], []
         for t, g in ((outs, g_out), (h, g_h), (c, g_c)):
             if g is not None:
                 targets.append(t)
                 grads.append(g)
-        inputs = [t for t in (xg, h0, c0, w) if t.requires_grad]
-        got = iter(_grad(targets, inputs, grads, create_graph=True, allow_unused=True))
-        return tuple(next(got) if t.requires_grad else None for t in (xg, h0, c0, w))
+        wanted = [t for t in inputs if t.requires_grad]
+        got = iter(_grad(targets, wanted, grads, create_graph=True, allow_unused=True))
+        return tuple(next(got) if t.requires_grad else None for t in inputs)
 
 
-def _gate_major(rows, bs, offs, full, scale):
-    """Packed rows (T*B, 4*H) -> (T, 4, full, H) times ``scale`` (4, 1, 1), gate-major per step."""
-    steps, hid = len(bs), rows.shape[1] // 4
-    out = np.empty((steps, 4, full, hid), rows.dtype)
-    if all(n == full for n in bs):
-        np.multiply(rows.reshape(steps, full, 4, hid).transpose(0, 2, 1, 3), scale, out=out)
-        return out
-    for t, n in enumerate(bs):
-        np.multiply(rows[offs[t]:offs[t + 1]].reshape(n, 4, hid).transpose(1, 0, 2), scale,
-                    out=out[t, :, :n])
-    return out
+# PyTorch orders an LSTM's gates (i, f, g, o); the layer keeps them as (f, o, i, g).
+_GATE_ORDER = [1, 3, 0, 2]       # the layer's gate k is PyTorch's gate _GATE_ORDER[k]
+_TORCH_ORDER = [2, 0, 3, 1]      # PyTorch's gate k is the layer's gate _TORCH_ORDER[k]
 
 
-def _row_major(d4, bs, offs):
-    """The inverse layout of _gate_major (without scaling): (T, 4, full, H) -> (T*B, 4*H)."""
-    steps, _, full, hid = d4.shape
-    if all(n == full for n in bs):
-        return np.ascontiguousarray(d4.transpose(0, 2, 1, 3)).reshape(steps * full, 4 * hid)
-    out = np.empty((int(offs[-1]), 4 * hid), d4.dtype)
-    for t, n in enumerate(bs):
-        out[offs[t]:offs[t + 1]].reshape(n, 4, hid)[...] = d4[t, :, :n].transpose(1, 0, 2)
-    return out
+def _gate_blocks(w, hid):
+    """A (4 * hid, k) gate weight as (4, hid, k) blocks in the layer's gate order."""
+    return w.reshape(4, hid, w.shape[1])[_GATE_ORDER]
+
+
+def _torch_order(blocks):
+    """(4, hid, k) gate blocks in the layer's order -> a (4 * hid, k) array in PyTorch's."""
+    return blocks[_TORCH_ORDER].reshape(-1, blocks.shape[2])
+
+
+def _shift(rows, full, reverse):
+    """Each step's rows as the next step's previous rows (all but the last step's)."""
+    return rows[full:] if reverse else rows[:-full]
+
+
+def _previous(rows, initial, a, b, reverse):
+    """For a uniform batch: the rows of ``rows`` one step before rows a:b, else ``initial``."""
+    lo, hi = (b, 2 * b - a) if reverse else (2 * a - b, a)
+    return initial if lo < 0 or hi > len(rows) else rows[lo:hi]
 
 
 def _lstm_steps(xg, h0, c0, w, bs, offs, reverse):
@@ -420,13 +469,12 @@ class RNNBase(Module):
     def _direction(self, x, batch_sizes, weights, h0, c0, reverse):
         """Run one direction over packed rows ``x`` (sum of batch sizes, in)."""
         w_ih, w_hh, b_ih, b_hh, w_hr = weights
-        if self.mode == "GRU" or b_ih is None:
-            xg = _linear(x, w_ih, b_ih)
-        else:
-            xg = _linear(x, w_ih, b_ih + b_hh)
+        bias = b_ih if self.mode == "GRU" or b_ih is None else b_ih + b_hh
         if self.mode == "LSTM" and w_hr is None:
-            return apply(LSTMLayerBackward, xg, h0, c0, w_hh, batch_sizes=tuple(batch_sizes),
+            inputs = (x, w_ih, w_hh, h0, c0) + (() if bias is None else (bias,))
+            return apply(LSTMLayerBackward, *inputs, batch_sizes=tuple(batch_sizes),
                          reverse=reverse)
+        xg = _linear(x, w_ih, bias)
         steps = _split_rows(xg, batch_sizes)
         order = range(len(batch_sizes) - 1, -1, -1) if reverse else range(len(batch_sizes))
         full = h0.shape[0]
