@@ -7,6 +7,7 @@ import numpy as np
 
 from .. import _dtype
 from .._tensor import Tensor, _make
+from ..autograd.grad_mode import _state
 from ..autograd.graph import Node, apply
 from ._prep import binary_operands, broadcast_error, float_operand
 
@@ -387,6 +388,8 @@ class ReluBackward0(Node):
 
     def backward(self, gy):
         (y,) = self.saved_tensors
+        if not _state.enabled:    # nothing is recorded: the product on the arrays
+            return _make(gy._data * (y._data > 0))
         return apply(ThresholdBackwardBackward0, gy, y)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._tensor import Tensor, _make
+from ..autograd.grad_mode import _state
 from ..autograd.graph import Node, apply
 from ._prep import binary_operands
 
@@ -29,6 +30,10 @@ class MmBackward0(Node):
     def backward(self, gy):
         a, b = self.saved_tensors
         need_a, need_b = self.needs_input_grad
+        if not _state.enabled:    # nothing is recorded: BLAS on the arrays, no op dispatch
+            g = gy._data
+            return (_make(g.dot(b._data.T)) if need_a else None), \
+                (_make(a._data.T.dot(g)) if need_b else None)
         return (gy.mm(b.t()) if need_a else None), (a.t().mm(gy) if need_b else None)
 
 
@@ -60,16 +65,21 @@ class AddmmBackward0(Node):
         need_bias, need_a, need_b = self.needs_input_grad
         g = gy if self.alpha == 1 else gy * self.alpha
         gbias = (gy if self.beta == 1 else gy * self.beta) if need_bias else None
+        # b is usually nn.Linear's weight.T: give its grad the same (transposed) layout, as
+        # PyTorch does, so the weight's own grad comes out C-contiguous and needs no
+        # transposing copy when it is accumulated.
+        transposed = need_b and b._data.flags.f_contiguous and not b._data.flags.c_contiguous
+        if not _state.enabled:    # nothing is recorded: BLAS on the arrays, no op dispatch
+            gd, ad, bd = g._data, a._data, b._data
+            gb = None
+            if need_b:
+                gb = _make(gd.T.dot(ad).T if transposed else ad.T.dot(gd))
+            if need_bias and self.beta == 1 and self._input_meta[0][0] == gd.shape[1:]:
+                gbias = _make(np.add.reduce(gd, axis=0))    # a Linear's bias: sum the rows here
+            return gbias, (_make(gd.dot(bd.T)) if need_a else None), gb
         gb = None
         if need_b:
-            bd = b._data
-            # b is usually nn.Linear's weight.T: give its grad the same (transposed) layout, as
-            # PyTorch does, so the weight's own grad comes out C-contiguous and needs no
-            # transposing copy when it is accumulated.
-            if bd.flags.f_contiguous and not bd.flags.c_contiguous:
-                gb = g.t().mm(a).t()
-            else:
-                gb = a.t().mm(g)
+            gb = g.t().mm(a).t() if transposed else a.t().mm(g)
         return gbias, (g.mm(b.t()) if need_a else None), gb
 
 

@@ -5,6 +5,7 @@ import numpy as np
 
 from .. import _dtype
 from .._tensor import Tensor, _make, _wrap_dim
+from ..autograd.grad_mode import _state
 from ..autograd.graph import Node, apply
 
 # ---------------------------------------------------------------- views
@@ -133,7 +134,7 @@ class TBackward0(Node):
         return x.T
 
     def backward(self, gy):
-        return gy.t()
+        return gy.t() if _state.enabled else _make(gy._data.T)
 
 
 def transpose(input, dim0, dim1):
@@ -746,7 +747,6 @@ def _value_tensor(values, like: Tensor) -> Tensor:
 
 def setitem(input, key, value):
     """``t[key] = value``: in place, and recorded in the graph when it has to be."""
-    from ..autograd.grad_mode import _state
     npkey, _ = _index_key(key, input._data.ndim)
     _check_bounds(npkey, input._data.shape)
     value = _value_tensor(value, input)
@@ -871,7 +871,6 @@ def _copy_slices(t: Tensor, fn, args, kw, op: str) -> Tensor:
 
 def inplace(t: Tensor, fn, *args, op: str = "", **kw) -> Tensor:
     """Run out-of-place ``fn(t, *args)`` and write the result into ``t``'s storage."""
-    from ..autograd.grad_mode import _state
     recording = _state.enabled and (t._requires_grad or any(
         isinstance(a, Tensor) and a._requires_grad for a in args))
     if not recording:
