@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._tensor import _make
-from ._common import for_blocks, grad_into
+from ._common import BLOCKED_FROM, for_blocks, grad_into
 from .optimizer import Optimizer, _check_lr, _grads_of, _Scratch, _to_float
 
 __all__ = ["SGD", "sgd"]
@@ -14,6 +14,16 @@ def sgd(params: list, grads: list, momentum_buffers: list, *, lr: float, momentu
         dampening: float, weight_decay: float, nesterov: bool, maximize: bool,
         scratch: _Scratch) -> None:
     """Update ``params`` (ndarrays) in place; fills ``None`` entries of ``momentum_buffers``."""
+    if momentum == 0 and weight_decay == 0 and not maximize:
+        # Plain SGD, two passes per parameter: small ones skip the blocking machinery.
+        for p, g in zip(params, grads):
+            if p.size > BLOCKED_FROM:
+                for_blocks(_sgd_kernel, (p, g, None), 2, scratch, lr, 0, 0, 0, False, False)
+            else:
+                t = scratch.get(p, 2)
+                np.multiply(g, -lr, out=t)
+                p += t
+        return
     for i, (p, g) in enumerate(zip(params, grads)):
         if momentum != 0 and momentum_buffers[i] is None:
             # The first step seeds the buffer with the (decayed, signed) gradient itself.
