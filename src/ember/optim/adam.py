@@ -32,7 +32,8 @@ def adam(params: list, grads: list, exp_avgs: list, exp_avg_sqs: list, max_exp_a
 
 def _adam_kernel(p, g, m, v, vmax, t, d, decay, weight_decay, maximize, beta1, beta2,
                  bias_correction2_sqrt, eps, neg_step_size) -> None:
-    # Rounds as PyTorch's single-tensor Adam: lerp, v*b2 + (1-b2)*g*g, (sqrt(v)/bc2 + eps).
+    # PyTorch's single-tensor Adam, op for op, except that the bias correction of the
+    # denominator is folded into eps and the step (see _adam_direction).
     if decay != 1:
         p *= decay
     g = grad_into(p, g, weight_decay, maximize, d)
@@ -42,17 +43,22 @@ def _adam_kernel(p, g, m, v, vmax, t, d, decay, weight_decay, maximize, beta1, b
 
 def _adam_direction(g, m, v, vmax, t, beta1, beta2, bias_correction2_sqrt, eps,
                     neg_step_size) -> None:
-    """Update the moments from ``g`` and leave the parameter update in ``t``."""
+    """Update the moments from ``g`` and leave the parameter update in ``t``.
+
+    ``step * m / (sqrt(v) / bc2 + eps)`` is computed as ``(step * bc2) * m / (sqrt(v) + eps *
+    bc2)``: the same number in one pass fewer over memory (12 instead of 13). Bit-for-bit
+    agreement with PyTorch in float32 is out of reach anyway (its vectorized lerp rounds once,
+    through a fused multiply-add); in float64 the trajectories agree to 1e-10.
+    """
     lerp_(m, g, 1 - beta1, t)
     addcmul_sq_(v, g, beta2, 1 - beta2, t)
     if vmax is not None:
         np.maximum(vmax, v, out=vmax)
         v = vmax
     np.sqrt(v, out=t)
-    t /= bias_correction2_sqrt
-    t += eps
+    t += eps * bias_correction2_sqrt
     np.divide(m, t, out=t)
-    t *= neg_step_size
+    t *= neg_step_size * bias_correction2_sqrt
 
 
 def adam_flat(fg: FlatGroup, params: list, grads: list, step: float, *, amsgrad: bool,
