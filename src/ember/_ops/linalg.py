@@ -6,7 +6,6 @@ import numpy as np
 from .._tensor import Tensor, _make
 from ..autograd.grad_mode import _state
 from ..autograd.graph import Node, apply
-from ._prep import binary_operands
 
 
 def _shape_str(shape) -> str:

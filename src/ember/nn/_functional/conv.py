@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..._tensor import Tensor, _make
+from ..._tensor import Tensor
 from ...autograd.graph import Node, apply
 
 __all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
