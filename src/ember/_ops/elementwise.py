@@ -27,8 +27,11 @@ class SubBackward0(Node):
         return a - b
 
     def backward(self, gy):
-        return gy, -gy
+        return gy, (-gy if _state.enabled else _make(-gy._data))
 
+
+# The backwards below compute on the arrays when nothing is recorded (no create_graph): the
+# same arithmetic without an op dispatch per product, about 1 us per node.
 
 class MulBackward0(Node):
     save_inputs = (0, 1)
@@ -39,6 +42,9 @@ class MulBackward0(Node):
     def backward(self, gy):
         a, b = self.saved_tensors
         need_a, need_b = self.needs_input_grad
+        if not _state.enabled:
+            g = gy._data
+            return (_make(g * b._data) if need_a else None), (_make(g * a._data) if need_b else None)
         return (gy * b if need_a else None), (gy * a if need_b else None)
 
 
@@ -51,6 +57,10 @@ class DivBackward0(Node):
     def backward(self, gy):
         a, b = self.saved_tensors
         need_a, need_b = self.needs_input_grad
+        if not _state.enabled:
+            g, ad, bd = gy._data, a._data, b._data
+            return (_make(g / bd) if need_a else None), \
+                (_make(-g * ad / (bd * bd)) if need_b else None)
         ga = gy / b if need_a else None
         gb = -gy * a / (b * b) if need_b else None
         return ga, gb
@@ -65,7 +75,7 @@ class NegBackward0(Node):
         return np.negative(x)
 
     def backward(self, gy):
-        return -gy
+        return -gy if _state.enabled else _make(-gy._data)
 
 
 class PowBackward0(Node):
@@ -120,7 +130,7 @@ class ExpBackward0(Node):
 
     def backward(self, gy):
         (y,) = self.saved_tensors
-        return gy * y
+        return gy * y if _state.enabled else _make(gy._data * y._data)
 
 
 class Expm1Backward0(Node):

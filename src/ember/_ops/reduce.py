@@ -5,6 +5,7 @@ import numpy as np
 
 from .. import _dtype, return_types
 from .._tensor import Tensor, _make, _wrap_dim
+from ..autograd.grad_mode import _state
 from ..autograd.graph import Node, apply
 
 # What max(dim=...) and friends return: named tuples as PyTorch's torch.return_types.
@@ -45,6 +46,8 @@ class SumBackward0(Node):
         return _add_reduce(x, None, dtype=dtype)
 
     def backward(self, gy):
+        if not _state.enabled:    # nothing is recorded: the broadcast view, without a node
+            return _make(ExpandBackward0().forward(gy._data, shape=self.shape))
         return apply(ExpandBackward0, gy, shape=self.shape)
 
 
@@ -92,6 +95,8 @@ class MeanBackward0(Node):
         return _add_reduce(x, None) / x.dtype.type(x.size)
 
     def backward(self, gy):
+        if not _state.enabled:
+            return _make(ExpandBackward0().forward(gy._data / self.n, shape=self.shape))
         return apply(ExpandBackward0, gy / self.n, shape=self.shape)
 
 

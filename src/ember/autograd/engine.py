@@ -46,13 +46,18 @@ def run_backward(roots, grad_roots, retain_graph: bool, create_graph: bool,
     captured = [None] * (len(inputs) if inputs is not None else 0)
     prev = _state.enabled
     _state.enabled = create_graph
+    # The plain case (no create_graph, no anomaly mode, no hooks on the node) calls backward
+    # directly; everything else goes through _call_backward.
+    plain = not (create_graph or graph._anomaly[0])
+    release = not retain_graph
     try:
         ready = [n for n in dict.fromkeys(root_nodes) if n not in deps]
         while ready:
             node = ready.pop()
             gys = buffers.pop(node, None)
+            special = node._special
             if gys is not None:
-                if node._out_hooks or node._pre_hooks or node._retained:
+                if special:
                     gys = _run_pre_hooks(node, gys)
                 if targets:
                     for nr, g in enumerate(gys):
@@ -66,30 +71,36 @@ def run_backward(roots, grad_roots, retain_graph: bool, create_graph: bool,
             gxs = ()
             # Skip the backward when no gradient arrived or nothing below leads to an input.
             if gys is not None and (useful is None or node in useful):
-                if node._n_outputs == 1 and not (create_graph or node._hooks or graph._anomaly[0]):
+                if plain and not special and node._n_outputs == 1:
                     gxs = node.backward(gys[0])
                     if gxs.__class__ is not tuple:
                         gxs = (gxs,)
                 else:
                     gxs = _call_backward(node, gys, create_graph)
-                if not retain_graph and node._saved is not None:
+                if release and node._saved is not None:
                     node._saved = None
                     node._released = True
             n_gx = len(gxs)
+            meta = node._input_meta
             i = 0
             for nxt, nr in node.next_functions:
                 if nxt is not None:
                     gx = gxs[i] if i < n_gx else None
                     if gx is not None:
-                        meta = node._input_meta[i]
+                        shape, dtype = meta[i]
                         data = gx._data
-                        if data.shape != meta[0] or data.dtype != meta[1]:
+                        if data.shape != shape or data.dtype != dtype:
                             gx = _fit(gx, node, i)
                         slot = buffers.get(nxt)
                         if slot is None:
-                            slot = buffers[nxt] = [None] * nxt._n_outputs
-                        prev_g = slot[nr]
-                        slot[nr] = gx if prev_g is None else prev_g + gx
+                            if nxt._n_outputs == 1:
+                                buffers[nxt] = [gx]
+                            else:
+                                slot = buffers[nxt] = [None] * nxt._n_outputs
+                                slot[nr] = gx
+                        else:
+                            prev_g = slot[nr]
+                            slot[nr] = gx if prev_g is None else prev_g + gx
                     left = deps[nxt] - 1
                     if left:
                         deps[nxt] = left

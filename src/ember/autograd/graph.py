@@ -42,6 +42,7 @@ class Node:
     _pre_hooks = None        # {id: hook(grad_outputs)}
     _out_hooks = None        # {output_nr: {id: tensor hook}}
     _retained = None         # {output_nr: weakref to a retain_grad() tensor}
+    _special = False         # any of the four above was ever set: the engine's slow path
     _n_outputs = 1
     _materialize_grads = True  # engine passes zeros, not None, for outputs without a gradient
     _output_meta = None      # (shape, np.dtype) per output, for multi-output ops
@@ -105,11 +106,13 @@ class Node:
 
     # -------------------------------------------------------------- hooks and retain_grad
     def _tensor_hooks(self, output_nr: int) -> dict:
+        self._special = True
         if self._out_hooks is None:
             self._out_hooks = {}
         return self._out_hooks.setdefault(output_nr, {})
 
     def _retain(self, tensor: Tensor) -> None:
+        self._special = True
         if self._retained is None:
             self._retained = {}
         self._retained[tensor._output_nr] = weakref.ref(tensor)
@@ -117,6 +120,7 @@ class Node:
     def register_hook(self, fn):
         """``fn(grad_inputs, grad_outputs)`` runs after this node's backward; may return new grad_inputs."""
         from ..utils.hooks import RemovableHandle
+        self._special = True
         if self._hooks is None:
             self._hooks = {}
         handle = RemovableHandle(self._hooks)
@@ -126,6 +130,7 @@ class Node:
     def register_prehook(self, fn):
         """``fn(grad_outputs)`` runs before this node's backward; may return new grad_outputs."""
         from ..utils.hooks import RemovableHandle
+        self._special = True
         if self._pre_hooks is None:
             self._pre_hooks = {}
         handle = RemovableHandle(self._pre_hooks)
