@@ -191,10 +191,15 @@ def apply(cls, *inputs: Tensor, **attrs):
     decided once, from grad mode and the inputs' ``requires_grad``.
     """
     node = cls()
-    if len(inputs) == 1:
+    n = len(inputs)
+    if n == 1:
         x = inputs[0]
-        out = node.forward(x._data, **attrs)
+        out = node.forward(x._data, **attrs) if attrs else node.forward(x._data)
         record = x._requires_grad and _state.enabled
+    elif n == 2:
+        x, y = inputs
+        out = node.forward(x._data, y._data, **attrs) if attrs else node.forward(x._data, y._data)
+        record = (x._requires_grad or y._requires_grad) and _state.enabled
     else:
         out = node.forward(*[t._data for t in inputs], **attrs)
         record = False
@@ -236,7 +241,9 @@ def _record(node: Node, inputs, out):
         if fn is not None:
             edges.append((fn, t._output_nr))
         elif t._requires_grad:
-            edges.append((_grad_accumulator(t), 0))
+            ref = t._grad_acc       # _grad_accumulator, inlined: this runs for every op
+            acc = ref() if ref is not None else None
+            edges.append((acc if acc is not None else _grad_accumulator(t), 0))
         else:
             edges.append(_NO_EDGE)
         data = t._data
