@@ -23,35 +23,31 @@ T = Tensor
 # ---------------------------------------------------------------- operators
 
 
-def _fast_binary(cls, name, fn):
+def _fast_binary(cls, name, fn, float_only=False):
+    """The operator for op ``cls``: operands that need no promotion go straight to the op (a
+    tensor of the same dtype, or a Python number with a float tensor, which keeps the tensor's
+    dtype); everything else takes the checked path ``fn``."""
     def op(self, other):
-        if other.__class__ is Tensor and other._data.dtype is self._data.dtype:
-            try:
-                return apply(cls, self, other)
-            except (ValueError, TypeError):
-                pass  # fall through to the checked path for the error message
+        kind = other.__class__
+        if kind is Tensor:
+            dt = self._data.dtype
+            if other._data.dtype is dt and (dt.kind == "f" or not float_only):
+                try:
+                    return apply(cls, self, other)
+                except (ValueError, TypeError):
+                    pass  # fall through to the checked path for the error message
+        elif (kind is float or kind is int) and self._data.dtype.kind == "f":
+            return apply(cls, self, _make(np.array(other, self._data.dtype)))
         return fn(self, other)
     op.__name__ = name
     return op
 
 
-T.__add__ = _fast_binary(E.AddBackward0, "__add__", E.add)
+T.__add__ = T.__radd__ = _fast_binary(E.AddBackward0, "__add__", E.add)
 T.__sub__ = _fast_binary(E.SubBackward0, "__sub__", E.sub)
-T.__mul__ = _fast_binary(E.MulBackward0, "__mul__", E.mul)
-def _truediv(self, other):
-    # Float tensors of one dtype divide directly; integers need promotion to float first.
-    if other.__class__ is Tensor and other._data.dtype is self._data.dtype \
-            and self._data.dtype.kind == "f":
-        try:
-            return apply(E.DivBackward0, self, other)
-        except ValueError:
-            pass  # the checked path gives the broadcast error
-    return E.true_divide(self, other)
-
-
-T.__truediv__ = _truediv
-T.__radd__ = lambda self, other: E.add(self, other)
-T.__rmul__ = lambda self, other: E.mul(self, other)
+T.__mul__ = T.__rmul__ = _fast_binary(E.MulBackward0, "__mul__", E.mul)
+# Integer tensors divide after promotion to float: only float operands take the direct path.
+T.__truediv__ = _fast_binary(E.DivBackward0, "__truediv__", E.true_divide, float_only=True)
 T.__rsub__ = lambda self, other: E.sub(other, self)
 T.__rtruediv__ = lambda self, other: E.true_divide(other, self)
 T.__floordiv__ = lambda self, other: E.floor_divide(self, other)
