@@ -14,6 +14,21 @@ def test_retain_grad_on_intermediate():
     assert x.grad.tolist() == (8 * x.detach()).tolist()
 
 
+def test_retained_grads_are_writable_and_not_shared():
+    # The gradient reaching y is sum()'s read-only broadcast and reaches z as the same tensor
+    # (add passes it to both inputs); each retained .grad must be a writable copy of its own.
+    x = ember.ones(3, requires_grad=True)
+    y, z = x * 2, x * 3
+    y.retain_grad()
+    z.retain_grad()
+    (y + z).sum().backward()
+    y.grad.zero_()
+    assert y.grad.tolist() == [0.0] * 3
+    assert z.grad.tolist() == [1.0] * 3
+    y.grad.add_(5)
+    assert y.grad.tolist() == [5.0] * 3
+
+
 def test_tensor_hook_on_non_leaf_changes_the_gradient():
     x = ember.ones(3, requires_grad=True)
     h = x * 2

@@ -195,8 +195,14 @@ def _run_pre_hooks(node, gys):
         for nr, ref in node._retained.items():
             t = ref()
             if t is not None and gys[nr] is not None:
-                g = gys[nr] if _state.enabled else gys[nr].detach()
-                t._grad = g if t._grad is None else t._grad + g
+                if t._grad is None:
+                    # A copy of its own, as PyTorch's retain_grad makes: the gradient flowing
+                    # past may be a read-only broadcast or be shared with another tensor.
+                    g = gys[nr]
+                    t._grad = g.clone() if _state.enabled else \
+                        _make(np.array(g._data, copy=True, order="C"))
+                else:
+                    t._grad = t._grad + (gys[nr] if _state.enabled else gys[nr].detach())
     return gys
 
 
