@@ -258,6 +258,7 @@ def _check_plain_inplace(self, op):
 def _fill_array(self, values, op):
     """Overwrite every element (no graph: fills replace the value entirely)."""
     from .autograd.grad_mode import _state
+    S.check_writable(self, op)
     _check_plain_inplace(self, op)
     self._data[...] = values
     self._bump_version()
@@ -283,6 +284,7 @@ def _fill_(self, value):
 
 def _copy_(self, src, non_blocking=False):
     from .autograd.grad_mode import _state
+    S.check_writable(self, "copy_")
     if not isinstance(src, Tensor):
         src = _make(np.asarray(src))
     if _state.enabled and (self._requires_grad or src._requires_grad):

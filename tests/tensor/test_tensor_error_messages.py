@@ -62,3 +62,30 @@ def test_no_numpy_warning_text_in_errors():
         ember.tensor([[1.0], [2.0, 3.0]])
     assert "inhomogeneous" not in str(info.value)
     np.testing.assert_equal(ember.ones(1).numpy(), [1.0])
+
+
+@pytest.mark.parametrize("write", [
+    lambda t: t.zero_(), lambda t: t.fill_(2.0), lambda t: t.copy_(ember.ones(3, 4)),
+    lambda t: t.__setitem__(0, 5.0), lambda t: t.mul_(2), lambda t: t.__iadd__(1),
+    lambda t: t.clamp_(0, 1), lambda t: t.relu_(),
+], ids=["zero_", "fill_", "copy_", "setitem", "mul_", "iadd", "clamp_", "relu_"])
+def test_writing_into_an_expanded_view_is_refused_as_pytorch_does(write):
+    # NumPy marks such views read-only; the error must be PyTorch's, not NumPy's ValueError.
+    with pytest.raises(RuntimeError, match=r"more than one element of the written-to tensor "
+                                           r"refers to a single memory location.*clone\(\)"):
+        write(ember.ones(1, 4).expand(3, 4))
+
+
+def test_writing_into_read_only_numpy_memory_says_so():
+    a = np.ones(3)
+    a.flags.writeable = False
+    with pytest.raises(RuntimeError, match=r"add_: the tensor's memory is read-only.*clone\(\)"):
+        ember.from_numpy(a).add_(1)
+
+
+def test_an_expand_that_broadcasts_nothing_stays_a_writable_view():
+    x = ember.zeros(1, 4)
+    x.expand(1, 4).add_(1)
+    w = ember.zeros(4)
+    w.expand(1, 4)[0, 1] = 7.0
+    assert x.tolist() == [[1.0] * 4] and w.tolist() == [0.0, 7.0, 0.0, 0.0]

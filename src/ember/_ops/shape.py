@@ -202,9 +202,16 @@ class ExpandBackward0(Node):
             for size, target, stride in zip(x.shape, shape[lead:], x.strides):
                 strides.append(0 if size == 1 and target != 1 else stride)
             out = np.ndarray(shape, x.dtype, buffer=x, strides=strides)
+        else:
+            out = np.broadcast_to(x, shape)
+        # Elements that share memory may not be written (PyTorch refuses too); a view that only
+        # adds or keeps size-1 dims overlaps nowhere and stays writable, into x.
+        overlaps = any(st == 0 and n > 1 for st, n in zip(out.strides, shape))
+        if overlaps:
             out.flags.writeable = False
-            return out
-        return np.broadcast_to(x, shape)
+        elif not out.flags.writeable and x.flags.writeable:
+            out = np.lib.stride_tricks.as_strided(x, shape, out.strides, writeable=True)
+        return out
 
     def backward(self, gy):
         # The engine sums the broadcast dims back to the input's shape.
@@ -747,6 +754,7 @@ def _value_tensor(values, like: Tensor) -> Tensor:
 
 def setitem(input, key, value):
     """``t[key] = value``: in place, and recorded in the graph when it has to be."""
+    check_writable(input, "index_put_")
     npkey, _ = _index_key(key, input._data.ndim)
     _check_bounds(npkey, input._data.shape)
     value = _value_tensor(value, input)
@@ -772,6 +780,20 @@ def setitem(input, key, value):
 
 
 # ---------------------------------------------------------------- in-place bookkeeping
+
+
+def check_writable(t: Tensor, op: str) -> None:
+    """Refuse to write into memory NumPy marks read-only, with PyTorch's error, not NumPy's."""
+    data = t._data
+    if data.flags.writeable:
+        return
+    if any(stride == 0 and size > 1 for stride, size in zip(data.strides, data.shape)):
+        raise RuntimeError(
+            f"{op}: unsupported operation: more than one element of the written-to tensor refers "
+            "to a single memory location (it is an expand()ed or broadcast view). Please clone() "
+            "the tensor before performing the operation.")
+    raise RuntimeError(f"{op}: the tensor's memory is read-only (it wraps a read-only NumPy "
+                       "array). clone() it first, or build it from a writable array.")
 
 
 def check_inplace(t: Tensor, op: str) -> None:
@@ -871,6 +893,7 @@ def _copy_slices(t: Tensor, fn, args, kw, op: str) -> Tensor:
 
 def inplace(t: Tensor, fn, *args, op: str = "", **kw) -> Tensor:
     """Run out-of-place ``fn(t, *args)`` and write the result into ``t``'s storage."""
+    check_writable(t, op or getattr(fn, "__name__", "in-place op"))
     recording = _state.enabled and (t._requires_grad or any(
         isinstance(a, Tensor) and a._requires_grad for a in args))
     if not recording:
