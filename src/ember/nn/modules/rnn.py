@@ -182,6 +182,7 @@ class LSTMLayerBackward(Node):
         hw = np.empty((4, full, hid), dt)
         tmp = np.empty((full, hid), dt)
         order = range(len(bs)) if reverse else range(len(bs) - 1, -1, -1)
+        need, last = self.needs_input_grad, order[-1]
         for t in order:
             n, a, b = bs[t], offs[t], offs[t + 1]
             dh_t, dc_t = dh[:n], dc[:n]
@@ -195,9 +196,8 @@ class LSTMLayerBackward(Node):
             dtc *= dh_t
             dc_t += dtc
             d = slope[:, :n]
-            np.multiply(gates[:3], gates[:3], out=d[:3])
+            np.multiply(gates, gates, out=d)
             np.subtract(gates[:3], d[:3], out=d[:3])   # s (1 - s) for the sigmoid gates
-            np.multiply(g, g, out=d[3])
             np.subtract(1, d[3], out=d[3])             # 1 - g^2 for the tanh gate
             dgates = d4[:, a:b]
             c_before = _previous(cs, c0, a, b, reverse) if cprev is None else cprev[a:b]
@@ -205,9 +205,10 @@ class LSTMLayerBackward(Node):
             np.multiply(dh_t, tc, out=dgates[1])
             np.multiply(dc_t, gates[3:1:-1], out=dgates[2:])   # (dc g, dc i) for (i, g)
             dgates *= d
+            if t == last and not (need[3] or need[4]):
+                break                             # h0 and c0 take no gradient: done
             np.add.reduce(np.matmul(dgates, w4, out=hw[:, :n]), axis=0, out=dh_t)
             dc_t *= f
-        need = self.needs_input_grad
         d4t = d4.transpose(0, 2, 1)
         g_in = np.matmul(d4t, self.x_in) if need[1] or self.has_bias and need[5] else None
         inputs = x.shape[1]
@@ -215,7 +216,7 @@ class LSTMLayerBackward(Node):
                  if need[0] else None,
                  _make(_torch_order(g_in[:, :, :inputs])) if need[1] else None,
                  _make(self._hh_grad(d4t, h0._data)) if need[2] else None,
-                 _make(dh), _make(dc)]
+                 _make(dh) if need[3] else None, _make(dc) if need[4] else None]
         if self.has_bias:
             grads.append(_make(_torch_order(g_in[:, :, inputs:])[:, 0]) if need[5] else None)
         return tuple(grads)
