@@ -47,6 +47,14 @@ import ember
     (lambda: ember.addcdiv(ember.ones(2), ember.tensor([1, 2]), ember.tensor([1, 2])), RuntimeError, r"Integer division with addcdiv"),
     (lambda: ember.take(ember.ones(2, 2), ember.tensor([4])), IndexError, r"take\(\): index 4 out of range.*\[2, 2\]"),
     (lambda: ember.ones(2, 3).sum_to_size(2), RuntimeError, r"size \[2\] is not expandable to size \[2, 3\]"),
+    (lambda: ember.where(ember.ones(2, 3) > 0, ember.ones(2, 3), ember.ones(4, 5)), RuntimeError, r"size of tensor a \(3\) must match the size of tensor b \(5\) at non-singleton dimension 1"),
+    (lambda: ember.zeros(2, 3).scatter(1, ember.tensor([[7]]), 1.0), RuntimeError, r"index 7 is out of bounds for dimension 1 with size 3"),
+    (lambda: ember.zeros(2, 3).scatter_add(1, ember.tensor([[-1]]), ember.ones(1, 1)), RuntimeError, r"index -1 is out of bounds for dimension 1 with size 3"),
+    (lambda: ember.outer(ember.ones(2, 3), ember.ones(3)), RuntimeError, r"outer: Expected 1-D argument self, but got 2-D"),
+    (lambda: ember.ones(3).tril(), RuntimeError, r"tril: input tensor must have at least 2 dimensions"),
+    (lambda: ember.ones(3).triu(), RuntimeError, r"triu: input tensor must have at least 2 dimensions"),
+    (lambda: ember.nn.functional.unfold(ember.ones(1, 1, 2, 2), 3), RuntimeError, r"sliding blocks as \(0, 0\), but its components must be at least one"),
+    (lambda: ember.nn.functional.interpolate(ember.ones(2, 3), scale_factor=2), NotImplementedError, r"Only 3D, 4D and 5D input Tensors supported \(got 2D\)"),
 ])
 def test_error_message(fn, exc, pattern):
     with pytest.raises(exc, match=pattern):

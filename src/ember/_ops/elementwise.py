@@ -866,8 +866,11 @@ def where(condition, input=None, other=None):
     try:
         return apply(WhereBackward0, condition, a, b)
     except ValueError:
-        raise broadcast_error("where", condition._data.shape, np.broadcast_shapes(
-            a._data.shape, b._data.shape)) from None
+        try:
+            values = np.broadcast_shapes(a._data.shape, b._data.shape)
+        except ValueError:
+            raise broadcast_error("where", a._data.shape, b._data.shape) from None
+        raise broadcast_error("where", condition._data.shape, values) from None
 
 
 class LerpBackward0(Node):

@@ -940,15 +940,20 @@ def _check_index(index: Tensor, op: str):
         raise RuntimeError(f"{op}(): Expected dtype int64 for index, got {got}")
 
 
+def _check_index_range(idx: np.ndarray, size: int, axis: int) -> None:
+    """gather/scatter indices must lie in [0, size): PyTorch's error names the first bad one."""
+    if idx.size and (idx.max() >= size or idx.min() < 0):
+        bad = int(idx.max()) if idx.max() >= size else int(idx.min())
+        raise RuntimeError(f"index {bad} is out of bounds for dimension {axis} with size {size}")
+
+
 def gather(input, dim, index, *, sparse_grad=False):
     _check_index(index, "gather")
     axis = _wrap_dim(dim, input._data.ndim)
     if index._data.ndim != input._data.ndim:
         raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
     idx = index._data
-    if idx.size and (idx.max() >= input._data.shape[axis] or idx.min() < 0):
-        raise RuntimeError(f"index {int(idx.max())} is out of bounds for dimension {axis} with size "
-                           f"{input._data.shape[axis]}")
+    _check_index_range(idx, input._data.shape[axis], axis)
     # take_along_axis broadcasts; PyTorch instead reads a smaller window: slice the input.
     window = tuple(slice(0, s) if d != axis else slice(None) for d, s in enumerate(idx.shape))
     src = input if input._data.shape[:axis] + input._data.shape[axis + 1:] == \
@@ -998,6 +1003,7 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
         src = value
     _check_index(index, "scatter")
     axis = _wrap_dim(dim, input._data.ndim)
+    _check_index_range(index._data, input._data.shape[axis], axis)
     src_t = src if isinstance(src, Tensor) else _make(np.array(src, dtype=input._data.dtype))
     if reduce is not None and reduce not in ("add", "multiply"):
         raise RuntimeError("reduce argument must be either add or multiply.")
@@ -1013,8 +1019,9 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
 
 def scatter_add(input, dim, index, src):
     _check_index(index, "scatter_add")
-    return apply(ScatterAddBackward0, input, src, index, axis=_wrap_dim(dim, input._data.ndim),
-                 reduce="add")
+    axis = _wrap_dim(dim, input._data.ndim)
+    _check_index_range(index._data, input._data.shape[axis], axis)
+    return apply(ScatterAddBackward0, input, src, index, axis=axis, reduce="add")
 
 
 def index_select(input, dim, index):
@@ -1071,10 +1078,14 @@ class TriuBackward0(TrilBackward0):
 
 
 def tril(input, diagonal=0):
+    if input._data.ndim < 2:
+        raise RuntimeError("tril: input tensor must have at least 2 dimensions")
     return apply(TrilBackward0, input, k=diagonal, upper=False)
 
 
 def triu(input, diagonal=0):
+    if input._data.ndim < 2:
+        raise RuntimeError("triu: input tensor must have at least 2 dimensions")
     return apply(TriuBackward0, input, k=diagonal, upper=True)
 
 

@@ -433,9 +433,17 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1) -> Tensor:
                            f"{input.ndim}D)")
     unbatched = input.ndim == 3
     x = input.unsqueeze(0) if unbatched else input
-    out = apply(Im2ColBackward0, x, kernel=_ntuple(kernel_size, 2, "kernel_size"),
-                dilation=_ntuple(dilation, 2, "dilation"), padding=_ntuple(padding, 2, "padding"),
-                stride=_ntuple(stride, 2, "stride"))
+    kernel, dilation = _ntuple(kernel_size, 2, "kernel_size"), _ntuple(dilation, 2, "dilation")
+    padding, stride = _ntuple(padding, 2, "padding"), _ntuple(stride, 2, "stride")
+    blocks = tuple(_out_size(x.shape[2 + i], kernel[i], stride[i], padding[i], dilation[i])
+                   for i in range(2))
+    if min(blocks) < 1:
+        raise RuntimeError(f"Given input with spatial size {tuple(x.shape[2:])}, kernel_size="
+                           f"{kernel}, dilation={dilation}, padding={padding}, calculated shape "
+                           f"of the array of sliding blocks as {blocks}, but its components must "
+                           "be at least one.")
+    out = apply(Im2ColBackward0, x, kernel=kernel, dilation=dilation, padding=padding,
+                stride=stride)
     return out.squeeze(0) if unbatched else out
 
 

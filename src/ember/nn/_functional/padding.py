@@ -142,7 +142,7 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     """Resample the spatial dims (N, C, *spatial) to ``size`` or by ``scale_factor``."""
     nd = input.ndim - 2
     if nd < 1:
-        raise ValueError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got "
+        raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got "
                          f"{input.ndim}D) for the modes: nearest | linear | bilinear | bicubic | "
                          f"trilinear | area | nearest-exact (got {mode})")
     linear_modes = {"linear": 1, "bilinear": 2, "trilinear": 3}
