@@ -46,7 +46,7 @@ from ._ops.reduce import (all, amax, amin, any, argmax, argmin, count_nonzero, c
                           logsumexp, max, mean, min, prod, std, std_mean, sum, var, var_mean)
 from ._ops.shape import (argwhere, atleast_1d, atleast_2d, atleast_3d, cat, chunk, clone,
                          column_stack, concat, concatenate, diag, diag_embed, diagonal, dstack,
-                         flatten, flip, fliplr, flipud, gather, hstack, index_select,
+                         flatten, flip, fliplr, flipud, gather, hstack, index_add, index_select,
                          masked_fill, masked_select, movedim, moveaxis, narrow, nonzero, permute,
                          repeat_interleave, reshape, roll, row_stack, scatter, scatter_add, select,
                          split, squeeze, stack, swapaxes, swapdims, t, tensor_split, tile, transpose,

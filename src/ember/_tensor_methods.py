@@ -118,6 +118,7 @@ _MATH = {
     "logical_xor": E.logical_xor, "bitwise_not": E.bitwise_not, "bitwise_and": E.bitwise_and,
     "bitwise_or": E.bitwise_or, "bitwise_xor": E.bitwise_xor,
     "masked_fill": S.masked_fill, "scatter": S.scatter, "scatter_add": S.scatter_add,
+    "index_add": S.index_add,
     "index_put": S.index_put, "tril": S.tril, "triu": S.triu,
 }
 _NO_INPLACE = {"eq", "ne", "lt", "le", "gt", "ge", "not_equal", "less", "less_equal", "greater",

@@ -68,6 +68,15 @@ def inplace_views(torch, x, w):
     return (y * y).sum() + (buf.exp() * torch.arange(3.0, dtype=x.dtype)).sum()
 
 
+def index_add_compose(torch, x, s, u):
+    # Repeated indices accumulate; alpha scales; the out-of-place and in-place forms agree.
+    idx = torch.tensor([2, 0, 2])
+    y = x.index_add(1, idx, s, alpha=1.5)
+    z = y.clone()
+    z.index_add_(0, torch.tensor([1, 1]), y[:2] * 0.5)
+    return (y * y).sum() + z.tanh().sum() + torch.outer(u, u).sum()
+
+
 COMPOSITIONS = {
     "mlp_softmax": (mlp_softmax, [(5, 4), (4, 6), (6,), (6, 3)]),
     "broadcast_reduce": (broadcast_reduce, [(4, 3), (3,), (4, 1)]),
@@ -77,6 +86,7 @@ COMPOSITIONS = {
     "linalg_compose": (linalg_compose, [(3, 3), (3, 2)]),
     "inplace_nonleaf": (inplace_nonleaf, [(3, 4), (4,)]),
     "inplace_views": (inplace_views, [(12,), (4,)]),
+    "index_add_compose": (index_add_compose, [(3, 4), (3, 3), (3,)]),
 }
 
 

@@ -303,6 +303,15 @@ spec("scatter_add", lambda x, i, s: x.scatter_add(1, i, s),
 spec("scatter", lambda x, s: x.scatter(1, ember.tensor([[0, 2], [1, 3], [3, 0]]), s),
      [T(3, 4), T(3, 2)],
      lambda x, s: _scatter_ref(x, np.array([[0, 2], [1, 3], [3, 0]]), s, False))
+def _index_add_ref(x, s):
+    out = x.copy()
+    for j, i in enumerate([2, 0, 2]):
+        out[:, i] += 1.5 * s[:, j]
+    return out
+
+
+spec("index_add", lambda x, s: x.index_add(1, ember.tensor([2, 0, 2]), s, alpha=1.5),
+     [T(3, 4), T(3, 3)], _index_add_ref)
 spec("tril", lambda x: x.tril(), [T(3, 3)], np.tril)
 spec("triu", lambda x: x.triu(1), [T(3, 4)], lambda x: np.triu(x, 1))
 spec("diagonal", lambda x: x.diagonal(), [T(3, 4)], lambda x: np.diagonal(x).copy())

@@ -1033,6 +1033,58 @@ def index_select(input, dim, index):
     return getitem(input, (slice(None),) * d + (index.reshape(-1),))
 
 
+class IndexAddBackward0(Node):
+    """``x`` with ``alpha * source`` added at ``index`` along ``axis`` (repeated indices add up)."""
+
+    def forward(self, x, source, axis=0, index=None, alpha=1):
+        self.axis, self.index, self.alpha = axis, index, alpha
+        out = x.copy()
+        np.add.at(out, (slice(None),) * axis + (index,), source if alpha == 1 else source * alpha)
+        return out
+
+    def backward(self, gy):
+        need_x, need_source = self.needs_input_grad
+        g_source = None
+        if need_source:
+            g_source = index_select(gy, self.axis, _make(self.index))
+            if self.alpha != 1:
+                g_source = g_source * self.alpha
+        return (gy if need_x else None), g_source
+
+
+def index_add(input, dim, index, source, *, alpha=1):
+    """``input`` with ``alpha * source[..., i, ...]`` added to ``input[..., index[i], ...]``
+    along ``dim``; repeated indices accumulate."""
+    from .reduce import _DTYPE_WORDS
+    axis = _wrap_dim(dim, input._data.ndim)
+    idx = index._data if isinstance(index, Tensor) else np.asarray(index)
+    if idx.dtype.kind not in "iu":
+        raise RuntimeError(f"index_add_(): Expected dtype int32/int64 for index but got: "
+                           f"{_DTYPE_WORDS.get(idx.dtype.name, idx.dtype.name.capitalize())}")
+    if idx.ndim > 1:
+        raise IndexError(f"index_add_(): Index is supposed to be a vector, but got dim: "
+                         f"{idx.ndim} with type: {_DTYPE_WORDS.get(idx.dtype.name)} and size: "
+                         f"{list(idx.shape)}")
+    idx = idx.reshape(-1)
+    shape, src_shape = input._data.shape, source._data.shape
+    if len(src_shape) != len(shape) or any(a != b for d, (a, b) in enumerate(zip(shape, src_shape))
+                                           if d != axis):
+        raise RuntimeError(f"source tensor shape must match self tensor shape, excluding the "
+                           f"specified dimension. Got self.shape = {list(shape)} source.shape = "
+                           f"{list(src_shape)}")
+    if idx.size != (src_shape[axis] if src_shape else 1):
+        raise RuntimeError(f"index_add_(): Number of indices ({idx.size}) should be equal to "
+                           f"source.size(dim): ({src_shape[axis]}), for dim: {axis}")
+    if source._data.dtype != input._data.dtype:
+        words = [_DTYPE_WORDS.get(t.dtype.name, t.dtype.name.capitalize())
+                 for t in (input, source)]
+        raise RuntimeError(f"index_add_(): self ({words[0]}) and source ({words[1]}) must have "
+                           "the same scalar type")
+    _check_index_range(idx, shape[axis] if shape else 1, axis)
+    return apply(IndexAddBackward0, input, source, axis=axis, index=idx.astype(np.int64),
+                 alpha=alpha)
+
+
 def masked_fill(input, mask, value):
     if not isinstance(mask, Tensor) or mask._data.dtype != np.bool_:
         raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype "
