@@ -97,3 +97,22 @@ def test_an_expand_that_broadcasts_nothing_stays_a_writable_view():
     w = ember.zeros(4)
     w.expand(1, 4)[0, 1] = 7.0
     assert x.tolist() == [[1.0] * 4] and w.tolist() == [0.0, 7.0, 0.0, 0.0]
+
+
+@pytest.mark.parametrize("fn, exc, pattern", [
+    (lambda: ember.nn.functional.nll_loss(ember.tensor([[1, 2]]), ember.tensor([0])), NotImplementedError, r"not implemented for 'Long'"),
+    (lambda: ember.nn.EmbeddingBag(5, 2)(ember.tensor([1, 2]), ember.tensor([1, 0])), RuntimeError, r"offsets\[0\] has to be 0.*got 1"),
+    (lambda: ember.nn.EmbeddingBag(5, 2)(ember.tensor([1, 2]), ember.tensor([0, 3])), RuntimeError, r"offsets\[-1\] can not be greater than input's length 2"),
+])
+def test_nn_error_message(fn, exc, pattern):
+    with pytest.raises(exc, match=pattern):
+        fn()
+
+
+def test_adaptive_pooling_to_size_zero_is_empty_as_in_pytorch():
+    x = ember.randn(1, 2, 4, 4, requires_grad=True)
+    assert ember.nn.functional.adaptive_avg_pool2d(x, 0).shape == (1, 2, 0, 0)
+    out, idx = ember.nn.functional.adaptive_max_pool2d(x, (0, 3), return_indices=True)
+    assert out.shape == (1, 2, 0, 3) and idx.dtype == ember.int64
+    out.sum().backward()
+    assert x.grad.abs().sum().item() == 0

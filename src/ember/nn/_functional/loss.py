@@ -382,6 +382,12 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_a
     """Negative log-likelihood of class ``target`` under log-probabilities ``input``."""
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
+    if input._data.dtype.kind != "f":
+        from ..._ops.reduce import _DTYPE_WORDS
+        name = input._data.dtype.name
+        raise NotImplementedError(f'"nll_loss_out_frame" not implemented for '
+                                  f"'{_DTYPE_WORDS.get(name, name)}' (nll_loss takes "
+                                  "log-probabilities: a floating-point input)")
     axis = _prepare_class_loss(input, target, weight, "nll_loss")
     out = apply(NllLossBackward0, input, _make(target._data), weight=weight,
                 ignore_index=ignore_index, reduction=reduction, axis=axis)

@@ -402,9 +402,17 @@ def _adaptive_args(name, nd, input, output_size):
     return tuple(spatial[i] if s is None else int(s) for i, s in enumerate(sizes))
 
 
+def _empty_pool(input, nd, out):
+    """An adaptive pooling with an output size of 0: an empty result, as PyTorch returns
+    (taken from the input, so it stays in the graph)."""
+    return input[(Ellipsis,) + (slice(0, 0),) * nd].reshape(tuple(input.shape[:-nd]) + out)
+
+
 def _adaptive_avg(name, nd, input, output_size):
     out = _adaptive_args(name, nd, input, output_size)
     spatial = input.shape[-nd:]
+    if 0 in out:
+        return _empty_pool(input, nd, out)
     if all(n % o == 0 for n, o in zip(spatial, out)):
         kernel = tuple(n // o for n, o in zip(spatial, out))
         if all(k == 1 for k in kernel):
@@ -439,6 +447,9 @@ def adaptive_avg_pool3d(input, output_size):
 def _adaptive_max(name, nd, input, output_size, return_indices):
     out = _adaptive_args(name, nd, input, output_size)
     spatial = input.shape[-nd:]
+    if 0 in out:
+        empty = _empty_pool(input, nd, out)
+        return (empty, _make(empty._data.astype(np.int64))) if return_indices else empty
     if all(n % o == 0 for n, o in zip(spatial, out)):
         kernel = tuple(n // o for n, o in zip(spatial, out))
         return _max_pool(name, nd, input, kernel, kernel, 0, 1, False, return_indices)
