@@ -124,11 +124,20 @@ def from_numpy(ndarray: np.ndarray) -> Tensor:
     return _make(ndarray)
 
 
+def _index_int(s) -> int:
+    """An integer size: ints, NumPy integers and 0-d integer tensors; not floats or strings."""
+    if isinstance(s, (int, np.integer)) and not isinstance(s, bool):
+        return int(s)
+    if isinstance(s, Tensor) and s._data.ndim == 0 and s._data.dtype.kind in "iu":
+        return int(s._data)
+    raise TypeError
+
+
 def _size(size) -> tuple:
     if len(size) == 1 and not isinstance(size[0], (int, np.integer)):
         size = size[0]
     try:
-        out = tuple(int(s) for s in size)
+        out = tuple(_index_int(s) for s in size)
     except TypeError:
         raise TypeError(f"expected a sequence of integers or a single integer as the size, got "
                         f"{size!r}") from None
@@ -180,6 +189,9 @@ def empty_strided(size, stride, *, dtype=None, device=None, requires_grad=False)
 
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False) -> Tensor:
     check_device(device)
+    if not isinstance(fill_value, (int, float, bool, np.number, np.bool_, Tensor)):
+        raise TypeError(f"full(): argument 'fill_value' (position 2) must be Number, not "
+                        f"{type(fill_value).__name__}")
     if dtype is None:
         dt = _dtype._weak_dtype(fill_value).np
     else:
@@ -237,7 +249,9 @@ def range(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=F
 def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None,
              requires_grad=False) -> Tensor:
     check_device(device)
-    if not isinstance(steps, (int, np.integer)) or steps < 0:
+    if not isinstance(steps, (int, np.integer)) or isinstance(steps, bool):
+        raise TypeError(f"linspace(): argument 'steps' must be int, not {type(steps).__name__}")
+    if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     start = start.item() if isinstance(start, Tensor) else start
     end = end.item() if isinstance(end, Tensor) else end

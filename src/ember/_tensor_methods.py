@@ -148,7 +148,8 @@ for _name in ("view", "reshape", "flatten", "unflatten", "transpose", "swapaxes"
               "permute", "movedim", "moveaxis", "expand", "expand_as", "squeeze", "unsqueeze",
               "clone", "contiguous", "flip", "fliplr", "flipud", "roll", "repeat", "tile", "narrow",
               "select", "unbind", "split", "chunk", "tensor_split", "gather", "index_select",
-              "masked_select", "nonzero", "argwhere", "diagonal", "diag", "diag_embed"):
+              "masked_select", "nonzero", "argwhere", "diagonal", "diag", "diag_embed",
+              "repeat_interleave"):
     setattr(T, _name, getattr(S, _name))
 T.view_as = lambda self, other: S.view(self, other.shape)
 T.reshape_as = lambda self, other: S.reshape(self, other.shape)

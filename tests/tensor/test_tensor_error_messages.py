@@ -109,6 +109,23 @@ def test_nn_error_message(fn, exc, pattern):
         fn()
 
 
+@pytest.mark.parametrize("fn, exc, pattern", [
+    (lambda: ember.randn(2, "a"), TypeError, r"sequence of integers or a single integer as the size"),
+    (lambda: ember.zeros(2, 1.5), TypeError, r"sequence of integers or a single integer as the size"),
+    (lambda: ember.full((2,), "x"), TypeError, r"full\(\): argument 'fill_value' \(position 2\) must be Number, not str"),
+    (lambda: ember.linspace(0, 1, 2.5), TypeError, r"linspace\(\): argument 'steps' must be int, not float"),
+    (lambda: ember.ones(0).argmax(), IndexError, r"argmax\(\): Expected reduction dim to be specified for input.numel\(\) == 0"),
+    (lambda: ember.ones(0).argmin(), IndexError, r"argmin\(\): Expected reduction dim"),
+    (lambda: ember.ones(2, 3).masked_select(ember.ones(4, dtype=ember.bool)), RuntimeError, r"size of tensor a \(3\) must match the size of tensor b \(4\)"),
+    (lambda: ember.ones(2).repeat_interleave(-1), RuntimeError, r"Repeats must be non-negative"),
+    (lambda: ember.repeat_interleave(ember.tensor([1, -1])), RuntimeError, r"repeats can not be negative"),
+    (lambda: ember.ones(3).repeat_interleave(ember.tensor([1, 2])), RuntimeError, r"repeats must have the same size as input along dim"),
+])
+def test_creation_and_reduction_error_message(fn, exc, pattern):
+    with pytest.raises(exc, match=pattern):
+        fn()
+
+
 def test_adaptive_pooling_to_size_zero_is_empty_as_in_pytorch():
     x = ember.randn(1, 2, 4, 4, requires_grad=True)
     assert ember.nn.functional.adaptive_avg_pool2d(x, 0).shape == (1, 2, 0, 0)

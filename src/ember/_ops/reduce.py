@@ -335,6 +335,9 @@ def _no_bool_arg(input, op: str) -> None:
 def argmax(input, dim=None, keepdim=False):
     _no_bool_arg(input, "argmax")
     if dim is None:
+        if input._data.size == 0:
+            raise IndexError("argmax(): Expected reduction dim to be specified for input.numel() "
+                             "== 0.")
         return _make(np.array(np.argmax(input._data), dtype=np.int64))
     axis = _wrap_dim(dim, input._data.ndim)
     return _make(np.argmax(input._data, axis=axis, keepdims=keepdim).astype(np.int64))
@@ -343,6 +346,9 @@ def argmax(input, dim=None, keepdim=False):
 def argmin(input, dim=None, keepdim=False):
     _no_bool_arg(input, "argmin")
     if dim is None:
+        if input._data.size == 0:
+            raise IndexError("argmin(): Expected reduction dim to be specified for input.numel() "
+                             "== 0.")
         return _make(np.array(np.argmin(input._data), dtype=np.int64))
     axis = _wrap_dim(dim, input._data.ndim)
     return _make(np.argmin(input._data, axis=axis, keepdims=keepdim).astype(np.int64))

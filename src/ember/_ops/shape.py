@@ -7,6 +7,7 @@ from .. import _dtype
 from .._tensor import Tensor, _make, _wrap_dim
 from ..autograd.grad_mode import _state
 from ..autograd.graph import Node, apply
+from ._prep import broadcast_error
 
 # ---------------------------------------------------------------- views
 
@@ -1101,7 +1102,10 @@ def masked_fill(input, mask, value):
 
 
 def masked_select(input, mask):
-    shape = np.broadcast_shapes(input._data.shape, mask._data.shape)
+    try:
+        shape = np.broadcast_shapes(input._data.shape, mask._data.shape)
+    except ValueError:
+        raise broadcast_error("masked_select", input._data.shape, mask._data.shape) from None
     return getitem(input.expand(shape), mask.expand(shape))
 
 
@@ -1207,10 +1211,18 @@ builtin_min, builtin_max, sum_, builtins_abs = _builtins.min, _builtins.max, _bu
 def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
     if repeats is None:  # repeat_interleave(repeats_tensor): indices repeated
         counts = input._data
+        if counts.size and counts.min() < 0:
+            raise RuntimeError("repeats can not be negative")
         return _make(np.repeat(np.arange(counts.size), counts).astype(np.int64))
     if dim is None:
         input, dim = input.reshape(-1), 0
     d = _wrap_dim(dim, input._data.ndim)
     reps = repeats._data if isinstance(repeats, Tensor) else repeats
+    if np.min(reps, initial=0) < 0:
+        raise RuntimeError("Repeats must be non-negative")
+    if np.ndim(reps) and np.size(reps) not in (1, input._data.shape[d]):
+        raise RuntimeError(f"repeats must have the same size as input along dim, but got "
+                           f"repeats.size(0) = {np.size(reps)} and input.size({d}) = "
+                           f"{input._data.shape[d]}")
     index = np.repeat(np.arange(input._data.shape[d]), reps)
     return index_select(input, d, _make(index.astype(np.int64)))
