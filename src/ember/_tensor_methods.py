@@ -154,7 +154,16 @@ for _name in ("view", "reshape", "flatten", "unflatten", "transpose", "swapaxes"
 T.view_as = lambda self, other: S.view(self, other.shape)
 T.reshape_as = lambda self, other: S.reshape(self, other.shape)
 T.T = property(lambda self: self.permute(*range(self._data.ndim - 1, -1, -1)) if self._data.ndim > 1 else self)
-T.mT = property(lambda self: self.transpose(-2, -1))
+
+
+def _mT(self):
+    if self._data.ndim < 2:
+        raise RuntimeError(f"tensor.mT is only supported on matrices or batches of matrices. Got "
+                           f"{self._data.ndim}-D tensor.")
+    return self.transpose(-2, -1)
+
+
+T.mT = property(_mT)
 T.H = T.T
 T.mH = T.mT
 

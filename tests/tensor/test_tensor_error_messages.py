@@ -120,6 +120,11 @@ def test_nn_error_message(fn, exc, pattern):
     (lambda: ember.ones(2).repeat_interleave(-1), RuntimeError, r"Repeats must be non-negative"),
     (lambda: ember.repeat_interleave(ember.tensor([1, -1])), RuntimeError, r"repeats can not be negative"),
     (lambda: ember.ones(3).repeat_interleave(ember.tensor([1, 2])), RuntimeError, r"repeats must have the same size as input along dim"),
+    (lambda: ember.ones(3).index_put_((ember.tensor([0, 1]),), ember.ones(3)), RuntimeError, r"shape mismatch: value tensor of shape \[3\] cannot be broadcast to indexing result of shape \[2\]"),
+    (lambda: ember.ones(2).mT, RuntimeError, r"tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor"),
+    (lambda: ember.allclose(ember.ones(3), ember.ones(2)), RuntimeError, r"size of tensor a \(3\) must match the size of tensor b \(2\)"),
+    (lambda: ember.einsum("ij->k", ember.ones(2, 2)), RuntimeError, r"output subscript k does not appear in the equation for any input operand"),
+    (lambda: ember.einsum("ij->ii", ember.ones(2, 2)), RuntimeError, r"output subscript i appears more than once"),
 ])
 def test_creation_and_reduction_error_message(fn, exc, pattern):
     with pytest.raises(exc, match=pattern):

@@ -41,6 +41,14 @@ def _parse(equation: str, operands):
             for c in t:
                 counts[c] = counts.get(c, 0) + 1
         rhs = ell_letters + "".join(sorted(c for c, n in counts.items() if n == 1 and c not in ell_letters))
+    seen = set("".join(terms))
+    for i, c in enumerate(rhs):
+        if c not in seen:
+            raise RuntimeError(f"einsum(): output subscript {c} does not appear in the equation "
+                               "for any input operand")
+        if c in rhs[:i]:
+            raise RuntimeError(f"einsum(): output subscript {c} appears more than once in the "
+                               "output")
     return terms, rhs
 
 

@@ -1035,7 +1035,10 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
 
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     a, b = binary_operands(input, other, "isclose")
-    return _make(np.isclose(a._data, b._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
+    try:
+        return _make(np.isclose(a._data, b._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
+    except ValueError:
+        raise broadcast_error("isclose", a._data.shape, b._data.shape) from None
 
 
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:

@@ -742,7 +742,12 @@ def index_put(input, indices, values, accumulate=False):
     key = indices if isinstance(indices, tuple) else (indices,)
     npkey, _ = _index_key(key, input._data.ndim)
     values = _value_tensor(values, input)
-    return apply(IndexPutBackward0, input, values, key=npkey, accumulate=accumulate)
+    try:
+        return apply(IndexPutBackward0, input, values, key=npkey, accumulate=accumulate)
+    except ValueError:
+        raise RuntimeError(
+            f"shape mismatch: value tensor of shape {list(values._data.shape)} cannot be broadcast "
+            f"to indexing result of shape {list(np.shape(input._data[npkey]))}") from None
 
 
 def _value_tensor(values, like: Tensor) -> Tensor:
