@@ -50,6 +50,11 @@ from .rnn import *  # noqa: E402,F401,F403
 
 __all__ += _rnn.__all__
 
+from . import distance as _distance  # noqa: E402
+from .distance import *  # noqa: E402,F401,F403
+
+__all__ += _distance.__all__
+
 from . import transformer as _transformer  # noqa: E402
 from .transformer import *  # noqa: E402,F401,F403
 
