@@ -207,8 +207,7 @@ class ExpandBackward0(Node):
             out = np.broadcast_to(x, shape)
         # Elements that share memory may not be written (PyTorch refuses too); a view that only
         # adds or keeps size-1 dims overlaps nowhere and stays writable, into x.
-        overlaps = any(st == 0 and n > 1 for st, n in zip(out.strides, shape))
-        if overlaps:
+        if _overlaps(out):
             out.flags.writeable = False
         elif not out.flags.writeable and x.flags.writeable:
             out = np.lib.stride_tricks.as_strided(x, shape, out.strides, writeable=True)
@@ -788,12 +787,17 @@ def setitem(input, key, value):
 # ---------------------------------------------------------------- in-place bookkeeping
 
 
+def _overlaps(a: np.ndarray) -> bool:
+    """Whether several elements of ``a`` share one memory location (a broadcast dimension)."""
+    return any(stride == 0 and size > 1 for stride, size in zip(a.strides, a.shape))
+
+
 def check_writable(t: Tensor, op: str) -> None:
     """Refuse to write into memory NumPy marks read-only, with PyTorch's error, not NumPy's."""
     data = t._data
     if data.flags.writeable:
         return
-    if any(stride == 0 and size > 1 for stride, size in zip(data.strides, data.shape)):
+    if _overlaps(data):
         raise RuntimeError(
             f"{op}: unsupported operation: more than one element of the written-to tensor refers "
             "to a single memory location (it is an expand()ed or broadcast view). Please clone() "
@@ -899,7 +903,7 @@ def _copy_slices(t: Tensor, fn, args, kw, op: str) -> Tensor:
 
 def inplace(t: Tensor, fn, *args, op: str = "", **kw) -> Tensor:
     """Run out-of-place ``fn(t, *args)`` and write the result into ``t``'s storage."""
-    check_writable(t, op or getattr(fn, "__name__", "in-place op"))
+    check_writable(t, op)
     recording = _state.enabled and (t._requires_grad or any(
         isinstance(a, Tensor) and a._requires_grad for a in args))
     if not recording:

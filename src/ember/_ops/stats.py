@@ -13,6 +13,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor, _make, _wrap_dim
 from ..autograd.graph import Node, apply
+from .reduce import _DTYPE_WORDS
 
 __all__ = ["norm", "vector_norm", "aminmax", "dist", "diff", "logcumsumexp", "nansum", "nanmean", "quantile",
            "nanquantile"]
@@ -54,8 +55,7 @@ def _float_input(x: Tensor, op: str) -> None:
 
 
 def _dtype_word(x: Tensor) -> str:
-    return {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
-            "bool": "Bool"}.get(x.dtype.name, x.dtype.name)
+    return _DTYPE_WORDS.get(x.dtype.name, x.dtype.name)
 
 
 def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
